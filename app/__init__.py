@@ -1,0 +1,3 @@
+"""Omnireply: omnichannel support for cross-border e-commerce sellers."""
+
+__version__ = "0.1.0"

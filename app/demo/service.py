@@ -1,0 +1,36 @@
+"""Demo data: messages across channels and languages, ingested like any webhook would."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.channels import service as channels
+from app.channels.schemas import InboundMessage
+from app.db import unit_of_work
+from app.workspaces.service import ensure_workspace
+
+MESSAGES = Path(__file__).resolve().parent / "data" / "messages.jsonl"
+
+
+def load_messages(path: Path = MESSAGES) -> list[InboundMessage]:
+    with path.open(encoding="utf-8") as handle:
+        return [InboundMessage.model_validate(json.loads(line)) for line in handle if line.strip()]
+
+
+def seed_messages(factory: sessionmaker[Session], workspace_slug: str,
+                  messages: list[InboundMessage], max_text_chars: int,
+                  on_each: Callable[[bool], None] | None = None) -> int:
+    """Ingest each message in its own transaction; duplicates are skipped. Returns new ones."""
+    created = 0
+    for message in messages:
+        with unit_of_work(factory) as session:
+            workspace = ensure_workspace(session, workspace_slug)
+            result = channels.ingest(session, workspace.id, message, max_text_chars)
+        created += not result.duplicate
+        if on_each:
+            on_each(result.duplicate)
+    return created

@@ -1,0 +1,59 @@
+"""Draft a reply for a triaged message and store it as pending review."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.conversations import service as conversations
+from app.conversations.models import Customer
+from app.drafting.models import Draft
+from app.drafting.pipeline import DraftKit, draft
+from app.drafting.schemas import DraftInput
+from app.errors import AppError
+from app.knowledge.pipeline import KnowledgeKit, search
+from app.knowledge.schemas import KBQuery
+from app.triage import service as triage_service
+from app.workspaces.models import Workspace
+
+
+def draft_for_message(session: Session, message_id: int, kit: DraftKit,
+                      knowledge_for: Callable[[str], KnowledgeKit], top_k: int) -> Draft:
+    """Idempotent: a message that already has a draft keeps it."""
+    existing = session.scalar(select(Draft).where(Draft.message_id == message_id))
+    if existing is not None:
+        return existing
+    message = conversations.get_message(session, message_id)
+    result = triage_service.result_for(session, message_id)
+    if result is None:
+        raise AppError(f"message {message_id} has no triage yet", 409)
+    triage = triage_service.to_output(result)
+    customer = session.get(Customer, message.customer_id)
+    knowledge = knowledge_for(session.get(Workspace, message.workspace_id).slug)
+    hits = search(KBQuery(text=message.text, market=message.market, channel=message.channel,
+                          language=triage.language), knowledge, top_k)
+    out = draft(DraftInput(text=message.text, channel=message.channel,
+                           visibility=message.visibility, market=message.market,
+                           order_id=message.order_id,
+                           customer_name=_first_name(customer.name if customer else None)),
+                triage, hits, kit)
+    row = Draft(workspace_id=message.workspace_id, conversation_id=message.conversation_id,
+                message_id=message.id, text=out.text, language=out.language,
+                channel=out.channel, citations=[c.model_dump() for c in out.citations],
+                violations=[v.model_dump() for v in out.violations],
+                needs_human=out.needs_human, reason=out.reason, drafter=out.drafter,
+                prompt_id=out.prompt_id, model_id=out.model_id)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _first_name(name: str | None) -> str | None:
+    return name.split()[0] if name and name.split() else None
+
+
+def drafts_for_conversation(session: Session, conversation_id: int) -> list[Draft]:
+    return list(session.scalars(select(Draft).where(Draft.conversation_id == conversation_id)
+                                .order_by(Draft.id)))

@@ -1,0 +1,91 @@
+"""The FastAPI application: routers, error handlers, body limits, and the lifespan that
+builds the runtime, migrates the database and runs the outbox relay."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from app import __version__
+from app.channels.router import router as messages_router
+from app.config import Settings, get_settings
+from app.errors import AppError
+from app.kit.bodylimit import BodyLimitMiddleware
+from app.outbox.relay import RelayThread
+from app.review.router import router as review_router
+from app.setup import prepare_database
+from app.wiring import Runtime, build_runtime, set_runtime
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    settings = settings or (runtime.settings if runtime else get_settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        rt = runtime or build_runtime(settings)
+        set_runtime(rt)
+        prepare_database(rt)
+        app.state.runtime = rt
+        app.state.relay = _start_relay(rt) if settings.api.run_relay else None
+        yield
+        if app.state.relay is not None:
+            app.state.relay.stop()
+
+    app = FastAPI(title="Omnireply", version=__version__, lifespan=lifespan,
+                  description="Omnichannel support: ingest, triage, grounded drafts, review.")
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.api.max_body_bytes)
+    _add_error_handlers(app)
+    app.include_router(messages_router)
+    app.include_router(review_router)
+    app.add_api_route("/health", _health, methods=["GET"], tags=["health"])
+    return app
+
+
+def _health() -> dict:
+    return {"status": "ok", "version": __version__}
+
+
+def _start_relay(rt: Runtime) -> RelayThread:
+    cfg = rt.settings.celery
+    relay = RelayThread(rt.session_factory, rt.dispatch, cfg.relay_interval_seconds,
+                        cfg.outbox_lease_seconds, cfg.outbox_max_attempts)
+    relay.start()
+    return relay
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def app_error(_: Request, exc: AppError) -> JSONResponse:
+        return JSONResponse(exc.to_dict(), status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return _validation_response(exc.errors())
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse({"error": {"message": "internal error; nothing was changed"}},
+                            status_code=500)
+
+
+def _validation_response(errors) -> JSONResponse:
+    if any(e.get("type") == "json_invalid" for e in errors):
+        detail = next(e for e in errors if e.get("type") == "json_invalid")
+        message = f"malformed JSON: {detail.get('ctx', {}).get('error', 'cannot parse body')}"
+        return JSONResponse({"error": {"message": message}}, status_code=400)
+    fields = [{"field": _field_name(e["loc"]), "message": e["msg"]} for e in errors]
+    summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+    return JSONResponse({"error": {"message": f"invalid request: {summary}", "fields": fields}},
+                        status_code=422)
+
+
+def _field_name(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy.orm import Session
+
+from app.conversations.schemas import ConversationOut
+from app.deps import commit, get_session, get_workspace
+from app.review import service
+from app.review.schemas import ApproveIn, DecisionOut, DraftOut, RejectIn
+from app.review.timeline import timeline
+from app.workspaces.models import Workspace
+
+router = APIRouter(prefix="/v1", tags=["review"])
+
+
+@router.get("/conversations/{conversation_id}", response_model=ConversationOut)
+def get_conversation(conversation_id: int, session: Session = Depends(get_session),
+                     workspace: Workspace = Depends(get_workspace)):
+    """The conversation's timeline across channels, with triage and drafts."""
+    return timeline(session, workspace.id, conversation_id)
+
+
+@router.get("/drafts", response_model=list[DraftOut])
+def list_drafts(status: Literal["pending", "approved", "rejected"] | None = None,
+                limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+                session: Session = Depends(get_session),
+                workspace: Workspace = Depends(get_workspace)):
+    return service.list_drafts(session, workspace.id, status, limit, offset)
+
+
+@router.get("/drafts/{draft_id}", response_model=DraftOut)
+def get_draft(draft_id: int, session: Session = Depends(get_session),
+              workspace: Workspace = Depends(get_workspace)):
+    return service.get_draft(session, workspace.id, draft_id)
+
+
+@router.post("/drafts/{draft_id}/approve", response_model=DecisionOut,
+             responses={409: {"description": "The draft was already approved or rejected"}})
+def approve(draft_id: int, request: Request, body: ApproveIn | None = None,
+            session: Session = Depends(get_session),
+            workspace: Workspace = Depends(get_workspace)):
+    """Approve the draft (optionally with edited text); the reply is sent exactly once."""
+    body = body or ApproveIn()
+    draft, outbound = service.approve(session, workspace.id, draft_id, body.actor, body.text)
+    commit(request, session)
+    return DecisionOut(draft=DraftOut.model_validate(draft), outbound_message_id=outbound.id)
+
+
+@router.post("/drafts/{draft_id}/reject", response_model=DecisionOut,
+             responses={409: {"description": "The draft was already approved or rejected"}})
+def reject(draft_id: int, body: RejectIn, request: Request,
+           session: Session = Depends(get_session),
+           workspace: Workspace = Depends(get_workspace)):
+    draft = service.reject(session, workspace.id, draft_id, body.actor, body.reason)
+    commit(request, session)
+    return DecisionOut(draft=DraftOut.model_validate(draft))

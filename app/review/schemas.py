@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field, field_validator
+
+
+def _no_nul(value: str | None) -> str | None:
+    if value is not None and "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+class ApproveIn(BaseModel):
+    text: str | None = Field(default=None, min_length=1, max_length=20_000,
+                             description="Edited text; omit to send the draft as it is.")
+    actor: str = Field(default="api", min_length=1, max_length=200)
+
+    _nul = field_validator("text", "actor")(_no_nul)
+
+
+class RejectIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+    actor: str = Field(default="api", min_length=1, max_length=200)
+
+    _nul = field_validator("reason", "actor")(_no_nul)
+
+
+class DraftOut(BaseModel):
+    id: int
+    conversation_id: int
+    message_id: int
+    status: str
+    text: str
+    final_text: str | None
+    language: str
+    channel: str
+    citations: list[dict]
+    violations: list[dict]
+    needs_human: bool
+    reason: str
+    drafter: str
+    prompt_id: str
+    model_id: str
+    created_at: datetime
+    decided_at: datetime | None
+
+    model_config = {"from_attributes": True}
+
+
+class DecisionOut(BaseModel):
+    draft: DraftOut
+    outbound_message_id: int | None = None

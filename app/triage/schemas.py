@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class TriageInput(BaseModel):
+    text: str
+    channel: str | None = None
+    visibility: str = "private"
+    market: str | None = None
+    order_id: str | None = None
+
+
+class TriageOutput(BaseModel):
+    intent: str
+    intent_confidence: float = Field(ge=0, le=1)
+    sentiment: str
+    urgency: str
+    language: str
+    language_confidence: float = Field(ge=0, le=1)
+    reasons: list[str]
+    needs_human: bool
+    model_id: str
+    taxonomy_version: str

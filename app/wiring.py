@@ -1,0 +1,141 @@
+"""The composition root: settings in, concrete providers and kits out.
+
+``build_runtime(settings)`` runs once in the FastAPI lifespan, in each Celery worker process
+and in the CLI. Tasks reach the result through ``get_runtime()``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.channels.adapters.registry import SenderRegistry, uniform
+from app.channels.adapters.sandbox import SandboxSender
+from app.config import Settings, get_settings
+from app.db import make_engine, make_session_factory
+from app.drafting.composer import load_frames
+from app.drafting.pipeline import DraftKit
+from app.drafting.tone import load_tone_profiles
+from app.kit import taskqueue
+from app.kit.datafiles import file_digest
+from app.knowledge.pipeline import KnowledgeKit
+from app.knowledge.service import collection_name
+from app.outbox.service import Claim
+from app.providers.embeddings import Embedder
+from app.providers.vector_store import VectorStore
+from app.triage.intent import NearestExampleClassifier
+from app.triage.pipeline import TriageKit, load_policy
+from app.triage.signals import load_signals
+from app.triage.taxonomy import load_taxonomy
+
+log = logging.getLogger(__name__)
+
+
+def limit_threads() -> None:
+    """torch and numpy thread pools fight over small machines; one BLAS thread is faster."""
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    senders: SenderRegistry
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        from app.providers.sentence_transformers import SentenceTransformerEmbedder
+
+        cfg = self.settings.embedding
+        return SentenceTransformerEmbedder(cfg.model, cfg.batch_size)
+
+    @cached_property
+    def vector_store(self) -> VectorStore:
+        from app.providers.qdrant import QdrantVectorStore
+
+        cfg = self.settings.qdrant
+        key = cfg.api_key.get_secret_value() if cfg.api_key else None
+        return QdrantVectorStore(cfg.url, key, self.settings.qdrant_path, cfg.timeout_seconds)
+
+    @cached_property
+    def triage_kit(self) -> TriageKit:
+        from app.providers.lingua_detector import LinguaDetector
+
+        cfg = self.settings.triage
+        taxonomy = load_taxonomy(cfg.taxonomy_path)
+        classifier = NearestExampleClassifier(taxonomy, self.embedder,
+                                              self._cached_example_vectors(taxonomy))
+        return TriageKit(self.embedder, classifier,
+                         LinguaDetector(cfg.languages, cfg.language_min_confidence),
+                         load_signals(cfg.signals_path),
+                         load_policy(cfg.policy_path),
+                         cfg.intent_min_confidence)
+
+    @cached_property
+    def draft_kit(self) -> DraftKit:
+        cfg = self.settings.drafting
+        frames = load_frames(self.settings.drafting.tone_dir.parent / "drafting" /
+                             "composer-v1.yaml")
+        return DraftKit(load_tone_profiles(cfg.tone_dir), frames, cfg.brand)
+
+    def knowledge_kit(self, workspace_slug: str) -> KnowledgeKit:
+        name = collection_name(self.settings.qdrant.collection_prefix, workspace_slug)
+        return KnowledgeKit(self.embedder, self.vector_store, name,
+                            self.settings.knowledge.min_score)
+
+    def _cached_example_vectors(self, taxonomy) -> np.ndarray | None:
+        key = file_digest(self.settings.triage.taxonomy_path) + self.embedder.model_id
+        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+        path = self.settings.data_dir / "cache" / f"intent-examples-{digest}.npy"
+        if path.exists():
+            return np.load(path)
+        vectors = NearestExampleClassifier(taxonomy, self.embedder).example_vectors
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, vectors)
+        return vectors
+
+    def dispatch(self, claim: Claim) -> None:
+        """Hand one outbox row to its task: in-process when eager, else to the broker."""
+        task = taskqueue.celery_app.tasks[claim.task]
+        task.apply_async(kwargs={**claim.payload, "outbox_id": claim.outbox_id})
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    limit_threads()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.database_url, settings.database.echo)
+    factory = make_session_factory(engine)
+    taskqueue.configure(settings.celery.broker_url, settings.celery.result_backend)
+    taskqueue.celery_app.loader.import_default_modules()
+    return Runtime(settings, engine, factory, uniform(SandboxSender(factory)))
+
+
+_runtime: Runtime | None = None
+_runtime_lock = threading.Lock()
+
+
+def set_runtime(runtime: Runtime | None) -> None:
+    global _runtime
+    _runtime = runtime
+
+
+def get_runtime() -> Runtime:
+    """The process's runtime, built from get_settings() on first use (worker processes)."""
+    global _runtime
+    with _runtime_lock:
+        if _runtime is None:
+            _runtime = build_runtime(get_settings())
+        return _runtime
