@@ -17,6 +17,7 @@ run: $(STAMP)
 
 test: $(STAMP) services
 	$(BIN)/lint-imports
+	$(BIN)/ruff check app tests
 	$(BIN)/python scripts/run_tests.py
 
 install: $(STAMP)

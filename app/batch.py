@@ -36,7 +36,7 @@ def triage_rows(rows: list[Row], kit: TriageKit) -> list[dict]:
     outs = triage_many([_triage_input(r.item) for r in rows], kit)
     return [merge(r.raw, {"id": r.item.id, **o.model_dump(
         include={"intent", "intent_confidence", "sentiment", "urgency", "language", "reasons",
-                 "needs_human"})}) for r, o in zip(rows, outs)]
+                 "needs_human"})}) for r, o in zip(rows, outs, strict=True)]
 
 
 def kb_rows(rows: list[Row], kit: KnowledgeKit, k: int) -> list[dict]:
@@ -45,17 +45,17 @@ def kb_rows(rows: list[Row], kit: KnowledgeKit, k: int) -> list[dict]:
     results = search_many(queries, kit, k)
     return [merge(r.raw, {"id": r.item.id, "hits": [h.model_dump(
         include={"doc_id", "topic", "title", "score", "text"}) for h in res.hits]})
-            for r, res in zip(rows, results)]
+            for r, res in zip(rows, results, strict=True)]
 
 
 def draft_rows(rows: list[Row], triage_kit: TriageKit, knowledge: KnowledgeKit,
                kit: DraftKit, k: int) -> list[dict]:
     triaged = triage_many([_triage_input(r.item) for r in rows], triage_kit)
     queries = [KBQuery(text=r.item.text, market=r.item.market, channel=r.item.channel,
-                       language=t.language) for r, t in zip(rows, triaged)]
+                       language=t.language) for r, t in zip(rows, triaged, strict=True)]
     results = search_many(queries, knowledge, k)
     return [merge(r.raw, _draft_out(r.item, t, res, kit))
-            for r, t, res in zip(rows, triaged, results)]
+            for r, t, res in zip(rows, triaged, results, strict=True)]
 
 
 def _draft_out(case: CaseIn, triage, knowledge, kit: DraftKit) -> dict:

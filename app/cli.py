@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import sys
 from collections.abc import Callable
@@ -40,6 +41,7 @@ def main() -> None:
 def _runtime() -> Runtime:
     runtime = build_runtime(get_settings())
     set_runtime(runtime)
+    atexit.register(runtime.close)
     return runtime
 
 

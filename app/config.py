@@ -27,7 +27,7 @@ class DatabaseSettings(BaseModel):
 class QdrantSettings(BaseModel):
     url: str | None = Field(default=None, description="Qdrant server URL; unset = local mode.")
     api_key: SecretStr | None = None
-    path: Path | None = Field(default=None, description="Local-mode directory; default in data dir.")
+    path: Path | None = Field(default=None, description="Local-mode directory (data dir).")
     collection_prefix: str = "omnireply"
     timeout_seconds: float = 10.0
 

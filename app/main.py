@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import __version__
 from app.channels.router import router as messages_router
@@ -36,6 +37,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         yield
         if app.state.relay is not None:
             app.state.relay.stop()
+        if runtime is None:  # built here, so closed here
+            rt.close()
 
     app = FastAPI(title="Omnireply", version=__version__, lifespan=lifespan,
                   description="Omnichannel support: ingest, triage, grounded drafts, review.")
@@ -53,8 +56,9 @@ def _health() -> dict:
 
 def _start_relay(rt: Runtime) -> RelayThread:
     cfg = rt.settings.celery
+    warmup = (lambda: (rt.triage_kit, rt.draft_kit)) if rt.settings.tasks_eager else None
     relay = RelayThread(rt.session_factory, rt.dispatch, cfg.relay_interval_seconds,
-                        cfg.outbox_lease_seconds, cfg.outbox_max_attempts)
+                        cfg.outbox_lease_seconds, cfg.outbox_max_attempts, warmup)
     relay.start()
     return relay
 
@@ -63,6 +67,14 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def app_error(_: Request, exc: AppError) -> JSONResponse:
         return JSONResponse(exc.to_dict(), status_code=exc.status_code)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = exc.detail if isinstance(exc.detail, str) else "request refused"
+        if message == "There was an error parsing the body":
+            message = "the body is not valid UTF-8 JSON"
+        return JSONResponse({"error": {"message": message}}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

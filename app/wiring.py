@@ -45,6 +45,8 @@ def limit_threads() -> None:
         os.environ.setdefault(name, "1")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 
 @dataclass
@@ -107,10 +109,27 @@ class Runtime:
         np.save(path, vectors)
         return vectors
 
+    def close(self) -> None:
+        """Release the vector store (local Qdrant holds a lock) and database connections."""
+        store = self.__dict__.pop("vector_store", None)
+        if store is not None and hasattr(store, "close"):
+            store.close()
+        self.engine.dispose()
+
     def dispatch(self, claim: Claim) -> None:
-        """Hand one outbox row to its task: in-process when eager, else to the broker."""
+        """Hand one outbox row to its task: in-process when eager (bound to this runtime),
+        else to the broker."""
         task = taskqueue.celery_app.tasks[claim.task]
-        task.apply_async(kwargs={**claim.payload, "outbox_id": claim.outbox_id})
+        kwargs = {**claim.payload, "outbox_id": claim.outbox_id}
+        if not self.settings.tasks_eager:
+            task.apply_async(kwargs=kwargs)
+            return
+        previous = getattr(_local, "runtime", None)
+        _local.runtime = self
+        try:
+            task.apply(kwargs=kwargs)
+        finally:
+            _local.runtime = previous
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -125,6 +144,7 @@ def build_runtime(settings: Settings) -> Runtime:
 
 _runtime: Runtime | None = None
 _runtime_lock = threading.Lock()
+_local = threading.local()  # the runtime an eager dispatch runs its task with
 
 
 def set_runtime(runtime: Runtime | None) -> None:
@@ -135,6 +155,9 @@ def set_runtime(runtime: Runtime | None) -> None:
 def get_runtime() -> Runtime:
     """The process's runtime, built from get_settings() on first use (worker processes)."""
     global _runtime
+    bound = getattr(_local, "runtime", None)
+    if bound is not None:
+        return bound
     with _runtime_lock:
         if _runtime is None:
             _runtime = build_runtime(get_settings())

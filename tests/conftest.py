@@ -49,6 +49,7 @@ def sqlite_runtime(tmp_path_factory, embedder) -> Iterator[Runtime]:
     set_runtime(runtime)
     yield runtime
     set_runtime(None)
+    runtime.close()
 
 
 @pytest.fixture(scope="session")
@@ -63,6 +64,16 @@ def workspace(sqlite_runtime) -> str:
     slug = f"ws-{time.monotonic_ns()}"
     with unit_of_work(sqlite_runtime.session_factory) as session:
         ensure_workspace(session, slug)
+    return slug
+
+
+@pytest.fixture(scope="session")
+def kb_workspace(sqlite_runtime) -> str:
+    """A workspace with the shipped knowledge base indexed (shared: filter by your ids)."""
+    slug = "kb-tests"
+    with unit_of_work(sqlite_runtime.session_factory) as session:
+        ensure_workspace(session, slug)
+    ingest_tree(sqlite_runtime.settings.knowledge.path, sqlite_runtime.knowledge_kit(slug))
     return slug
 
 

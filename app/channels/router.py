@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.channels import service
-from app.channels.schemas import IngestResult, InboundMessage
+from app.channels.schemas import InboundMessage, IngestResult
 from app.deps import commit, get_rt, get_session, get_workspace
 from app.wiring import Runtime
 from app.workspaces.models import Workspace

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from app.channels.adapters.base import Outbound
 from app.channels.adapters.registry import SenderRegistry
-from app.channels.schemas import IngestResult, InboundMessage
+from app.channels.schemas import InboundMessage, IngestResult
 from app.conversations import service as conversations
 from app.db import utcnow
 from app.errors import invalid

@@ -23,7 +23,8 @@ class DraftKit:
     brand: str
 
 
-def draft(item: DraftInput, triage: TriageOutput, knowledge: KBResult, kit: DraftKit) -> DraftOutput:
+def draft(item: DraftInput, triage: TriageOutput, knowledge: KBResult,
+          kit: DraftKit) -> DraftOutput:
     tone = kit.tones.get(item.channel)
     if tone is None:
         raise invalid("channel", f"no tone profile for channel {item.channel!r}")

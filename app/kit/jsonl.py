@@ -20,7 +20,8 @@ class Row:
     item: BaseModel
 
 
-def read_rows(path: Path, model: type[BaseModel], err: IO[str] = sys.stderr) -> Iterator[Row]:
+def read_rows(path: Path, model: type[BaseModel], err: IO[str] | None = None) -> Iterator[Row]:
+    err = err or sys.stderr
     with path.open("rb") as handle:
         for number, data in enumerate(handle, start=1):
             line = _decode(number, data, err)

@@ -34,7 +34,7 @@ def search(query: KBQuery, kit: KnowledgeKit, k: int = 5) -> KBResult:
 
 def search_many(queries: list[KBQuery], kit: KnowledgeKit, k: int = 5) -> list[KBResult]:
     vectors = kit.embedder.embed([q.text for q in queries])
-    return [_search_one(q, v, kit, k) for q, v in zip(queries, vectors)]
+    return [_search_one(q, v, kit, k) for q, v in zip(queries, vectors, strict=True)]
 
 
 def _search_one(query: KBQuery, vector: np.ndarray, kit: KnowledgeKit, k: int) -> KBResult:
@@ -82,7 +82,7 @@ def _hit(payload: dict, score: float) -> KBHit:
 
 def to_points(doc: Document, chunks: list[Chunk], vectors: np.ndarray) -> list[Point]:
     return [Point(chunk.chunk_id, vector.tolist(), _payload(doc, chunk))
-            for chunk, vector in zip(chunks, vectors)]
+            for chunk, vector in zip(chunks, vectors, strict=True)]
 
 
 def _payload(doc: Document, chunk: Chunk) -> dict:

@@ -49,23 +49,30 @@ class RelayThread(threading.Thread):
     """Background relay; ``wake()`` after a commit makes it sweep at once."""
 
     def __init__(self, factory: sessionmaker[Session], dispatch: Dispatch, interval: float,
-                 lease_seconds: int, max_attempts: int) -> None:
+                 lease_seconds: int, max_attempts: int,
+                 warmup: Callable[[], object] | None = None) -> None:
         super().__init__(name="outbox-relay", daemon=True)
+        self._warmup = warmup
         self._args = (factory, dispatch, lease_seconds, max_attempts)
         self._interval = interval
         self._wake = threading.Event()
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def wake(self) -> None:
         self._wake.set()
 
     def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
+        self._halt.set()
         self._wake.set()
         self.join(timeout)
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        if self._warmup is not None:  # load models before the first message needs them
+            try:
+                self._warmup()
+            except Exception:
+                log.exception("warm-up failed; tasks will load what they need")
+        while not self._halt.is_set():
             try:
                 drain(*self._args)
             except Exception:

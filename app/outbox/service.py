@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-
-from collections.abc import Callable
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
@@ -14,7 +13,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db import unit_of_work, utcnow
 from app.errors import TransientError
 from app.outbox.models import OutboxEntry
-
 
 TRANSIENT = (TransientError, OperationalError)
 ERROR_BACKOFF = 30.0
@@ -35,7 +33,8 @@ def enqueue(session: Session, task: str, payload: dict, workspace_id: int | None
     return entry.id
 
 
-def claim_due(session: Session, lease_seconds: int, max_attempts: int, limit: int = 50) -> list[Claim]:
+def claim_due(session: Session, lease_seconds: int, max_attempts: int,
+              limit: int = 50) -> list[Claim]:
     """Lease pending rows that are due; rows over max_attempts are marked failed."""
     now = utcnow()
     _fail_exhausted(session, max_attempts)

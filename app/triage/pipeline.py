@@ -50,7 +50,8 @@ def triage(item: TriageInput, kit: TriageKit) -> TriageOutput:
 def triage_many(items: list[TriageInput], kit: TriageKit) -> list[TriageOutput]:
     """Embed the batch once, then label each message."""
     vectors = kit.embedder.embed([item.text for item in items])
-    return [_label(item, kit.classifier.predict(vector), kit) for item, vector in zip(items, vectors)]
+    return [_label(item, kit.classifier.predict(vector), kit)
+            for item, vector in zip(items, vectors, strict=True)]
 
 
 def _label(item: TriageInput, prediction: IntentPrediction, kit: TriageKit) -> TriageOutput:

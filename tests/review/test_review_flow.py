@@ -16,10 +16,11 @@ def _ingest(client, workspace, **fields) -> dict:
     return response.json()
 
 
-def _pending_draft(client, workspace) -> dict:
+def _pending_draft(client, workspace, message_id: int) -> dict:
     def check():
-        drafts = client.get("/v1/drafts?status=pending", headers={"X-Workspace": workspace})
-        return drafts.json()[0] if drafts.json() else None
+        drafts = client.get("/v1/drafts?status=pending&limit=500",
+                            headers={"X-Workspace": workspace}).json()
+        return next((d for d in drafts if d["message_id"] == message_id), None)
     return wait_for(check)
 
 
@@ -29,9 +30,10 @@ def _deliveries(runtime, text: str) -> int:
                               .where(SandboxDelivery.text == text))
 
 
-def test_message_becomes_a_pending_grounded_draft(client, workspace):
+def test_message_becomes_a_pending_grounded_draft(client, kb_workspace):
+    workspace = kb_workspace
     ids = _ingest(client, workspace, text="Where is my order? I'd like the tracking number.")
-    draft = _pending_draft(client, workspace)
+    draft = _pending_draft(client, workspace, ids["message_id"])
     assert draft["message_id"] == ids["message_id"]
     assert draft["conversation_id"] == ids["conversation_id"]
     assert draft["status"] == "pending"
@@ -40,11 +42,20 @@ def test_message_becomes_a_pending_grounded_draft(client, workspace):
     assert draft["model_id"] == "none"
     assert draft["citations"][0]["topic"] in {"order-tracking", "shipping-times"}
     assert "#1043" in draft["text"]
+    assert draft["needs_human"] is False
+
+
+def test_without_a_confident_passage_the_draft_holds_and_needs_a_human(client, workspace):
+    ids = _ingest(client, workspace)  # a fresh workspace: its knowledge base is empty
+    draft = _pending_draft(client, workspace, ids["message_id"])
+    assert draft["citations"] == []
+    assert draft["needs_human"] is True
+    assert draft["reason"] == "no confident answer in the knowledge base"
 
 
 def test_approve_sends_exactly_once_and_shows_in_the_timeline(client, workspace, sqlite_runtime):
     ids = _ingest(client, workspace)
-    draft = _pending_draft(client, workspace)
+    draft = _pending_draft(client, workspace, ids["message_id"])
     edited = draft["text"] + "\n\n(checked by Ana)"
     headers = {"X-Workspace": workspace}
     approved = client.post(f"/v1/drafts/{draft['id']}/approve",
@@ -69,8 +80,8 @@ def test_approve_sends_exactly_once_and_shows_in_the_timeline(client, workspace,
 
 
 def test_reject_records_the_reason_and_sends_nothing(client, workspace, sqlite_runtime):
-    _ingest(client, workspace)
-    draft = _pending_draft(client, workspace)
+    ids = _ingest(client, workspace)
+    draft = _pending_draft(client, workspace, ids["message_id"])
     headers = {"X-Workspace": workspace}
     rejected = client.post(f"/v1/drafts/{draft['id']}/reject",
                            json={"reason": "wrong policy", "actor": "li"}, headers=headers)
@@ -81,8 +92,8 @@ def test_reject_records_the_reason_and_sends_nothing(client, workspace, sqlite_r
 
 
 def test_reject_needs_a_reason(client, workspace):
-    _ingest(client, workspace)
-    draft = _pending_draft(client, workspace)
+    ids = _ingest(client, workspace)
+    draft = _pending_draft(client, workspace, ids["message_id"])
     response = client.post(f"/v1/drafts/{draft['id']}/reject", json={},
                            headers={"X-Workspace": workspace})
     assert response.status_code == 422
@@ -90,7 +101,7 @@ def test_reject_needs_a_reason(client, workspace):
 
 
 def test_drafts_of_another_workspace_are_invisible(client, workspace):
-    _ingest(client, workspace)
-    draft = _pending_draft(client, workspace)
+    ids = _ingest(client, workspace)
+    draft = _pending_draft(client, workspace, ids["message_id"])
     response = client.post(f"/v1/drafts/{draft['id']}/approve")  # default workspace
     assert response.status_code == 404

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.integration.servers import Postgres, Redis
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    server = Postgres()
+    url = server.start()
+    yield url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    server = Redis()
+    url = server.start()
+    yield url
+    server.stop()
