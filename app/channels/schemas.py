@@ -8,14 +8,9 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.kit.channels import Channel, Visibility
+from app.kit.text import no_nul
 
 _MARKET = re.compile(r"^[A-Z]{2}$")
-
-
-def _no_nul(value: str | None) -> str | None:
-    if value is not None and "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
 
 
 class CustomerIn(BaseModel):
@@ -26,7 +21,7 @@ class CustomerIn(BaseModel):
     email: str | None = Field(default=None, max_length=320)
     phone: str | None = Field(default=None, max_length=40)
 
-    _nul = field_validator("handle", "name", "email", "phone")(_no_nul)
+    _nul = field_validator("handle", "name", "email", "phone")(no_nul)
 
     @field_validator("email")
     @classmethod
@@ -53,7 +48,7 @@ class InboundMessage(BaseModel):
     order_id: str | None = Field(default=None, max_length=64)
     sent_at: datetime | None = None
 
-    _nul = field_validator("external_id", "text", "order_id")(_no_nul)
+    _nul = field_validator("external_id", "text", "order_id")(no_nul)
 
     @field_validator("market")
     @classmethod

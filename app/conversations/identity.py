@@ -12,8 +12,12 @@ def normalize_email(email: str) -> str:
 
 
 def normalize_phone(phone: str) -> str:
-    digits = re.sub(r"\D", "", phone)
-    return f"+{digits}" if phone.strip().startswith(("+", "00")) or len(digits) > 10 else digits
+    """E.164-like: '+' and digits; '00' international prefixes become '+'."""
+    raw = phone.strip()
+    digits = re.sub(r"\D", "", raw)
+    if raw.startswith("00"):
+        return f"+{digits[2:]}"
+    return f"+{digits}" if raw.startswith("+") or len(digits) > 10 else digits
 
 
 def identities_for(channel: str, handle: str, email: str | None,

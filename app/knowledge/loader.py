@@ -59,7 +59,8 @@ def load_document(path: Path, doc_id: str) -> Document | LoadError:
     try:
         meta = yaml.safe_load(raw) or {}
     except yaml.YAMLError as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 2
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        line = getattr(mark, "line", 0) + 2  # +1 for 1-based, +1 for the opening ---
         return LoadError(str(path), line, f"broken front matter: {exc}")
     return _document(path, doc_id, meta, body, raw)
 

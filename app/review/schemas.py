@@ -4,11 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field, field_validator
 
-
-def _no_nul(value: str | None) -> str | None:
-    if value is not None and "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
+from app.kit.text import no_nul
 
 
 class ApproveIn(BaseModel):
@@ -16,14 +12,14 @@ class ApproveIn(BaseModel):
                              description="Edited text; omit to send the draft as it is.")
     actor: str = Field(default="api", min_length=1, max_length=200)
 
-    _nul = field_validator("text", "actor")(_no_nul)
+    _nul = field_validator("text", "actor")(no_nul)
 
 
 class RejectIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
     actor: str = Field(default="api", min_length=1, max_length=200)
 
-    _nul = field_validator("reason", "actor")(_no_nul)
+    _nul = field_validator("reason", "actor")(no_nul)
 
 
 class DraftOut(BaseModel):
