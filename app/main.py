@@ -16,6 +16,7 @@ from app.channels.router import router as messages_router
 from app.config import Settings, get_settings
 from app.errors import AppError
 from app.kit.bodylimit import BodyLimitMiddleware
+from app.knowledge.router import router as knowledge_router
 from app.outbox.relay import RelayThread
 from app.review.router import router as review_router
 from app.setup import prepare_database
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     _add_error_handlers(app)
     app.include_router(messages_router)
     app.include_router(review_router)
+    app.include_router(knowledge_router)
     app.add_api_route("/health", _health, methods=["GET"], tags=["health"])
     return app
 

@@ -7,6 +7,7 @@ and in the CLI. Tasks reach the result through ``get_runtime()``.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import logging
 import os
 import threading
@@ -24,10 +25,10 @@ from app.db import make_engine, make_session_factory
 from app.drafting.composer import load_frames
 from app.drafting.pipeline import DraftKit
 from app.drafting.tone import load_tone_profiles
+from app.errors import AppError
 from app.kit import taskqueue
 from app.kit.datafiles import file_digest
-from app.knowledge.pipeline import KnowledgeKit
-from app.knowledge.service import collection_name
+from app.knowledge.pipeline import KnowledgeKit, collection_name
 from app.outbox.service import Claim
 from app.providers.embeddings import Embedder
 from app.providers.vector_store import VectorStore
@@ -59,18 +60,19 @@ class Runtime:
 
     @cached_property
     def embedder(self) -> Embedder:
-        from app.providers.sentence_transformers import SentenceTransformerEmbedder
-
-        cfg = self.settings.embedding
-        return SentenceTransformerEmbedder(cfg.model, cfg.batch_size)
+        return build_embedder(self.settings)
 
     @cached_property
     def vector_store(self) -> VectorStore:
-        from app.providers.qdrant import QdrantVectorStore
-
         cfg = self.settings.qdrant
-        key = cfg.api_key.get_secret_value() if cfg.api_key else None
-        return QdrantVectorStore(cfg.url, key, self.settings.qdrant_path, cfg.timeout_seconds)
+        if cfg.url:
+            from app.providers.qdrant import QdrantServerStore
+
+            key = cfg.api_key.get_secret_value() if cfg.api_key else None
+            return QdrantServerStore.connect(cfg.url, key, cfg.timeout_seconds)
+        from app.providers.qdrant_edge import EdgeVectorStore
+
+        return EdgeVectorStore(self.settings.qdrant_path)
 
     @cached_property
     def triage_kit(self) -> TriageKit:
@@ -94,9 +96,11 @@ class Runtime:
         return DraftKit(load_tone_profiles(cfg.tone_dir), frames, cfg.brand)
 
     def knowledge_kit(self, workspace_slug: str) -> KnowledgeKit:
-        name = collection_name(self.settings.qdrant.collection_prefix, workspace_slug)
-        return KnowledgeKit(self.embedder, self.vector_store, name,
-                            self.settings.knowledge.min_score)
+        name = collection_name(self.settings.qdrant.collection_prefix, workspace_slug,
+                               self.embedder.model_id)
+        cfg = self.settings.knowledge
+        return KnowledgeKit(self.embedder, self.vector_store, name, cfg.min_score, cfg.hybrid,
+                            cfg.merge, cfg.sparse_weight)
 
     def _cached_example_vectors(self, taxonomy) -> np.ndarray | None:
         key = file_digest(self.settings.triage.taxonomy_path) + self.embedder.model_id
@@ -130,6 +134,26 @@ class Runtime:
             task.apply(kwargs=kwargs)
         finally:
             _local.runtime = previous
+
+
+EMBEDDERS = {
+    "sentence_transformers": "app.providers.sentence_transformers:SentenceTransformerEmbedder",
+    "use": "app.providers.use_embedder:UniversalSentenceEncoder",
+    "e5": "app.providers.e5_embedder:E5SmallEmbedder",
+}
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    """The configured embedder: a registry keyed by provider name, imported on demand."""
+    cfg = settings.embedding
+    if cfg.provider not in EMBEDDERS:
+        raise AppError(f"embedding.provider {cfg.provider!r} unknown; use one of "
+                       f"{', '.join(EMBEDDERS)}", 500)
+    module, name = EMBEDDERS[cfg.provider].split(":")
+    factory = getattr(importlib.import_module(module), name)
+    if cfg.provider == "sentence_transformers":
+        return factory(cfg.model, cfg.batch_size)
+    return factory(batch_size=cfg.batch_size)
 
 
 def build_runtime(settings: Settings) -> Runtime:

@@ -34,6 +34,14 @@ def embedder(tmp_path_factory):
     return runtime.embedder
 
 
+def index_kb(runtime: Runtime, slug: str, root: Path | None = None):
+    """Ingest a knowledge-base tree (default: the shipped one) into a workspace."""
+    with unit_of_work(runtime.session_factory) as session:
+        workspace = ensure_workspace(session, slug)
+        return ingest_tree(session, workspace.id, root or runtime.settings.knowledge.path,
+                           runtime.knowledge_kit(slug))
+
+
 def runtime_for(settings: Settings, embedder) -> Runtime:
     runtime = build_runtime(settings)
     runtime.__dict__["embedder"] = embedder  # share the loaded model (cached_property slot)
@@ -45,7 +53,7 @@ def runtime_for(settings: Settings, embedder) -> Runtime:
 def sqlite_runtime(tmp_path_factory, embedder) -> Iterator[Runtime]:
     """SQLite + Qdrant local + eager tasks, with the shipped knowledge base indexed."""
     runtime = runtime_for(make_settings(tmp_path_factory.mktemp("data")), embedder)
-    ingest_tree(runtime.settings.knowledge.path, runtime.knowledge_kit("default"))
+    index_kb(runtime, "default")
     set_runtime(runtime)
     yield runtime
     set_runtime(None)
@@ -71,9 +79,7 @@ def workspace(sqlite_runtime) -> str:
 def kb_workspace(sqlite_runtime) -> str:
     """A workspace with the shipped knowledge base indexed (shared: filter by your ids)."""
     slug = "kb-tests"
-    with unit_of_work(sqlite_runtime.session_factory) as session:
-        ensure_workspace(session, slug)
-    ingest_tree(sqlite_runtime.settings.knowledge.path, sqlite_runtime.knowledge_kit(slug))
+    index_kb(sqlite_runtime, slug)
     return slug
 
 

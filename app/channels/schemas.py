@@ -8,6 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.kit.channels import Channel, Visibility
+from app.kit.markets import is_market
 from app.kit.text import no_nul
 
 _MARKET = re.compile(r"^[A-Z]{2}$")
@@ -55,7 +56,7 @@ class InboundMessage(BaseModel):
     def _market(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        if not _MARKET.match(value.upper()):
+        if not _MARKET.match(value.upper()) or not is_market(value):
             raise ValueError("must be an ISO 3166-1 alpha-2 code such as DE or US")
         return value.upper()
 

@@ -9,6 +9,7 @@ celery_app = Celery("omnireply", include=[
     "app.drafting.tasks",
     "app.channels.tasks",
     "app.outbox.tasks",
+    "app.knowledge.tasks",
 ])
 
 

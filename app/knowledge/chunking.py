@@ -14,21 +14,32 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 
 @dataclass(frozen=True)
 class Chunk:
+    """A section of a document, or one of its sample questions (``kind`` = question), which
+    is matched against messages and answered by the document's opening section."""
+
     chunk_id: str
     doc_id: str
     heading_path: tuple[str, ...]
     text: str
+    kind: str = "section"
+    answer: str = ""
 
     @property
     def content_hash(self) -> str:
-        return hashlib.sha256(f"{self.heading_path}|{self.text}".encode()).hexdigest()[:16]
+        return hashlib.sha256(f"{self.kind}|{self.heading_path}|{self.text}|{self.answer}"
+                              .encode()).hexdigest()[:16]
 
 
 def chunk_document(doc: Document) -> list[Chunk]:
+    """Sections first (heading-aware), then one chunk per sample question."""
     sections = _sections(doc.body, doc.title)
     pieces = [(path, part) for path, text in sections for part in _split_long(text)]
-    return [Chunk(f"{doc.doc_id}#{i}", doc.doc_id, path, text)
-            for i, (path, text) in enumerate(pieces)]
+    chunks = [Chunk(f"{doc.doc_id}#{i}", doc.doc_id, path, text)
+              for i, (path, text) in enumerate(pieces)]
+    answer = chunks[0].text if chunks else ""
+    return chunks + [Chunk(f"{doc.doc_id}#q{i}", doc.doc_id, (doc.title,), question,
+                           "question", answer)
+                     for i, question in enumerate(doc.questions)]
 
 
 def _sections(body: str, title: str) -> list[tuple[tuple[str, ...], str]]:

@@ -16,6 +16,7 @@ class KBHit(BaseModel):
     title: str
     score: float
     text: str
+    similarity: float = 0.0
     heading: str = ""
     language: str = ""
 

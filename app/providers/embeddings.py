@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 
+Kind = Literal["query", "passage"]
+
 
 class Embedder(Protocol):
-    """Turns texts into L2-normalised vectors of a fixed dimension."""
+    """Turns texts into L2-normalised float32 vectors of a fixed dimension.
+
+    ``kind`` says whether the texts are search queries (customer messages) or passages
+    (knowledge-base chunks, taxonomy examples); asymmetric models such as E5 embed them
+    differently, symmetric ones ignore it.
+    """
 
     model_id: str
     dimension: int
 
-    def embed(self, texts: list[str]) -> np.ndarray: ...
+    def embed(self, texts: list[str], kind: Kind = "passage") -> np.ndarray: ...
 
 
 class FakeEmbedder:
@@ -26,7 +33,7 @@ class FakeEmbedder:
     def __init__(self, dimension: int = 64) -> None:
         self.dimension = dimension
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    def embed(self, texts: list[str], kind: Kind = "passage") -> np.ndarray:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
             for token in re.findall(r"\w+", text.lower()):

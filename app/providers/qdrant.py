@@ -1,75 +1,112 @@
-"""VectorStore on Qdrant: local mode (a directory, in-process) by default, a server by URL.
+"""VectorStore on a Qdrant server (``OMNIREPLY_QDRANT__URL``), through qdrant-client.
 
-Credentials: none in local mode; ``OMNIREPLY_QDRANT__URL`` and optionally
-``OMNIREPLY_QDRANT__API_KEY`` for a server. Local mode allows one process per directory
-(qdrant-client holds a lock file) and filters point by point, so it suits small stores.
+Credentials: the server URL, and ``OMNIREPLY_QDRANT__API_KEY`` when the server requires one.
+Limits: the server's request size (points are sent in batches of 256) and timeout. The same
+class runs against qdrant-client's local mode in tests, which speaks the same client API.
 """
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
+import numpy as np
 from qdrant_client import QdrantClient, models
 
-from app.providers.vector_store import Filter, Point, ScoredPoint
+from app.providers.qdrant_edge import DENSE, KEYWORD_FIELDS, SPARSE, point_uuid
+from app.providers.vector_store import PREFETCH, RRF_K, Filter, Point, ScoredPoint, SparseVector
 
-_ID_NAMESPACE = uuid.UUID("6f0f5b0e-7d3c-4a55-9a51-0c9f6d1f1e2a")
-
-
-def point_uuid(point_id: str) -> str:
-    """Qdrant accepts integers or UUIDs as ids; ours are strings, so map them stably."""
-    return str(uuid.uuid5(_ID_NAMESPACE, point_id))
+BATCH = 256
 
 
-class QdrantVectorStore:
-    def __init__(self, url: str | None = None, api_key: str | None = None,
-                 path: Path | None = None, timeout: float = 10.0) -> None:
-        if url:
-            self._client = QdrantClient(url=url, api_key=api_key, timeout=int(timeout))
-        else:
-            assert path is not None, "local mode needs a path"
-            path.mkdir(parents=True, exist_ok=True)
-            self._client = QdrantClient(path=str(path))
+class QdrantServerStore:
+    def __init__(self, client: QdrantClient) -> None:
+        self._client = client
 
-    def ensure_collection(self, name: str, dimension: int) -> None:
-        if self._client.collection_exists(name):
+    @classmethod
+    def connect(cls, url: str, api_key: str | None, timeout: float) -> QdrantServerStore:
+        return cls(QdrantClient(url=url, api_key=api_key, timeout=int(timeout)))
+
+    def upsert(self, collection: str, points: list[Point]) -> None:
+        if not points:
             return
-        self._client.create_collection(
-            name, vectors_config=models.VectorParams(size=dimension,
-                                                     distance=models.Distance.COSINE))
+        self._ensure(collection, len(points[0].dense))
+        for start in range(0, len(points), BATCH):
+            self._client.upsert(collection, points=[_point(p) for p in
+                                                    points[start:start + BATCH]], wait=True)
 
-    def upsert(self, name: str, points: list[Point]) -> None:
-        structs = [models.PointStruct(id=point_uuid(p.id), vector=p.vector,
-                                      payload={**p.payload, "point_id": p.id}) for p in points]
-        self._client.upsert(name, points=structs, wait=True)
+    def delete(self, collection: str, ids: list[str]) -> None:
+        if ids and self._client.collection_exists(collection):
+            selector = models.PointIdsList(points=[point_uuid(i) for i in ids])
+            self._client.delete(collection, points_selector=selector, wait=True)
 
-    def search(self, name: str, vector: list[float], limit: int,
-               where: Filter | None = None) -> list[ScoredPoint]:
-        if not self._client.collection_exists(name):
+    def search(self, collection: str, dense: list[float], limit: int,
+               sparse: SparseVector | None = None, where: Filter | None = None,
+               sparse_weight: float = 1.0) -> list[ScoredPoint]:
+        if not self._client.collection_exists(collection):
             return []
-        response = self._client.query_points(name, query=vector, limit=limit,
-                                             query_filter=_to_qdrant(where), with_payload=True)
-        return [ScoredPoint(p.payload["point_id"], float(p.score), p.payload)
+        response = self._client.query_points(collection, **_query(dense, limit, sparse,
+                                                                  _filter(where), sparse_weight))
+        query = np.asarray(dense, dtype=np.float32)
+        return [ScoredPoint(p.payload["point_id"], float(p.score),
+                            float(np.dot(query, p.vector[DENSE])), p.payload)
                 for p in response.points]
 
-    def delete(self, name: str, ids: list[str]) -> None:
-        selector = models.PointIdsList(points=[point_uuid(i) for i in ids])
-        self._client.delete(name, points_selector=selector, wait=True)
+    def inventory(self, collection: str, field_name: str) -> dict[str, str]:
+        if not self._client.collection_exists(collection):
+            return {}
+        out, offset = {}, None
+        while True:
+            points, offset = self._client.scroll(collection, limit=1000, offset=offset,
+                                                 with_payload=["point_id", field_name])
+            out.update({p.payload["point_id"]: p.payload.get(field_name) for p in points})
+            if offset is None:
+                return out
 
-    def count(self, name: str) -> int:
-        if not self._client.collection_exists(name):
-            return 0
-        return self._client.count(name, exact=True).count
+    def drop(self, collection: str) -> None:
+        if self._client.collection_exists(collection):
+            self._client.delete_collection(collection)
 
     def close(self) -> None:
         self._client.close()
 
+    def _ensure(self, collection: str, dimension: int) -> None:
+        if self._client.collection_exists(collection):
+            return
+        self._client.create_collection(
+            collection,
+            vectors_config={DENSE: models.VectorParams(size=dimension,
+                                                       distance=models.Distance.COSINE)},
+            sparse_vectors_config={SPARSE: models.SparseVectorParams(
+                modifier=models.Modifier.IDF)})
+        for name in KEYWORD_FIELDS:
+            self._client.create_payload_index(collection, name,
+                                              models.PayloadSchemaType.KEYWORD)
 
-def _to_qdrant(where: Filter | None) -> models.Filter | None:
+
+def _point(point: Point) -> models.PointStruct:
+    vector: dict = {DENSE: list(point.dense)}
+    if point.sparse is not None and point.sparse.indices:
+        vector[SPARSE] = models.SparseVector(indices=point.sparse.indices,
+                                             values=point.sparse.values)
+    return models.PointStruct(id=point_uuid(point.id), vector=vector,
+                              payload={**point.payload, "point_id": point.id})
+
+
+def _query(dense: list[float], limit: int, sparse: SparseVector | None,
+           where: models.Filter | None, sparse_weight: float) -> dict:
+    common = {"limit": limit, "with_payload": True, "with_vectors": [DENSE]}
+    if sparse is None or not sparse.indices:
+        return {**common, "query": list(dense), "using": DENSE, "query_filter": where}
+    lexical = models.SparseVector(indices=sparse.indices, values=sparse.values)
+    fusion = models.RrfQuery(rrf=models.Rrf(k=RRF_K, weights=[1.0, sparse_weight]))
+    return {**common, "query": fusion,
+            "prefetch": [models.Prefetch(query=list(dense), using=DENSE, limit=PREFETCH,
+                                         filter=where),
+                         models.Prefetch(query=lexical, using=SPARSE, limit=PREFETCH,
+                                         filter=where)]}
+
+
+def _filter(where: Filter | None) -> models.Filter | None:
     if where is None or not where.any_of:
         return None
     return models.Filter(must=[
-        models.FieldCondition(key=key, match=models.MatchAny(any=values))
-        for key, values in where.any_of.items()
-    ])
+        models.FieldCondition(key=key, match=models.MatchAny(any=list(values)))
+        for key, values in where.any_of.items()])

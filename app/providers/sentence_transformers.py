@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from app.providers.embeddings import Kind
+
 
 def resolve_model_path(model: str) -> str:
     if not model.startswith("package:"):
@@ -35,7 +37,7 @@ class SentenceTransformerEmbedder:
                              if hasattr(self._model, "get_embedding_dimension")
                              else self._model.get_sentence_embedding_dimension())
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    def embed(self, texts: list[str], kind: Kind = "passage") -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         with self._lock:

@@ -30,7 +30,7 @@ class NearestExampleClassifier:
         self._labels = [i.name for i in taxonomy.intents for _ in i.examples]
         self._examples = [e for i in taxonomy.intents for e in i.examples]
         self._vectors = (example_vectors if example_vectors is not None
-                         else embedder.embed(self._examples))
+                         else embedder.embed(self._examples, kind="query"))
         self.model_id = f"nearest-example:{embedder.model_id}"
 
     @property

@@ -49,7 +49,7 @@ def triage(item: TriageInput, kit: TriageKit) -> TriageOutput:
 
 def triage_many(items: list[TriageInput], kit: TriageKit) -> list[TriageOutput]:
     """Embed the batch once, then label each message."""
-    vectors = kit.embedder.embed([item.text for item in items])
+    vectors = kit.embedder.embed([item.text for item in items], kind="query")
     return [_label(item, kit.classifier.predict(vector), kit)
             for item, vector in zip(items, vectors, strict=True)]
 

@@ -53,6 +53,7 @@ def _post_raw(client, workspace, body: bytes):
     ({"text": ""}, "text", "at least 1 character"),
     ({"text": 42}, "text", "valid string"),
     ({"market": "Germany"}, "market", "ISO 3166-1 alpha-2"),
+    ({"market": "EU"}, "market", "ISO 3166-1 alpha-2"),
     ({"visibility": "secret"}, "visibility", "'private' or 'public'"),
     ({"sent_at": "2026-11-20T08:14:00"}, "sent_at", "timezone"),
     ({"customer": {"email": "not-an-email"}}, "customer.email", "not an email address"),

@@ -13,9 +13,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from app.channels.models import SandboxDelivery
-from app.knowledge.service import ingest_tree
 from app.main import create_app
-from tests.conftest import make_settings, runtime_for, wait_for
+from tests.conftest import index_kb, make_settings, runtime_for, wait_for
 from tests.factories import inbound
 from tests.outbox import scenarios
 
@@ -30,8 +29,8 @@ def stack(tmp_path_factory, postgres_url, redis_url, embedder) -> Iterator[dict]
     settings = make_settings(data_dir, database={"url": postgres_url},
                              celery={"broker_url": redis_url, "relay_interval_seconds": 0.2})
     runtime = runtime_for(settings, embedder)
-    ingest_tree(settings.knowledge.path, runtime.knowledge_kit("default"))
-    runtime.vector_store.close()  # local Qdrant allows one process: hand it to the worker
+    index_kb(runtime, "default")
+    runtime.vector_store.close()  # an embedded shard allows one process: hand it to the worker
     del runtime.__dict__["vector_store"]
     worker = _start_worker(env, data_dir)
     try:
@@ -79,7 +78,7 @@ def pg_runtime(tmp_path_factory, postgres_url, embedder):
     settings = make_settings(tmp_path_factory.mktemp("pg-outbox"),
                              database={"url": postgres_url})
     runtime = runtime_for(settings, embedder)
-    ingest_tree(settings.knowledge.path, runtime.knowledge_kit("pg-outbox"))
+    index_kb(runtime, "pg-outbox")
     return runtime
 
 
