@@ -58,7 +58,7 @@ def _search_one(query: KBQuery, vector: np.ndarray, kit: KnowledgeKit, k: int) -
     english = _ranked(query, vector, kit, FALLBACK_LANGUAGE, lexical=language in (None, "en"))
     native = (_ranked(query, vector, kit, language, lexical=True)
               if language and language != FALLBACK_LANGUAGE else [])
-    hits = merge_by_topic(english, native, kit.merge)[:k]
+    hits = merge_by_topic(english, native, kit.merge, query.market)[:k]
     confident = bool(hits) and max(h.similarity for h in hits[:2]) >= kit.min_score
     return KBResult(hits=hits, confident=confident)
 
@@ -98,8 +98,10 @@ def _text_of(hit: KBHit | None) -> dict:
     return {} if hit is None else {"text": hit.text, "heading": hit.heading}
 
 
-def merge_by_topic(english: list[KBHit], native: list[KBHit], how: str) -> list[KBHit]:
-    """One hit per document, ordered by topic; a topic's native document goes first."""
+def merge_by_topic(english: list[KBHit], native: list[KBHit], how: str,
+                   market: str | None = None) -> list[KBHit]:
+    """One hit per document, ordered by topic; within a topic the customer's-language
+    document comes first, then one written for the customer's market, then the rest."""
     if how == "rrf" and native:
         order = _topic_rrf([english, native])
     else:
@@ -107,6 +109,9 @@ def merge_by_topic(english: list[KBHit], native: list[KBHit], how: str) -> list[
     by_topic: dict[str, list[KBHit]] = {}
     for hit in native + english:
         by_topic.setdefault(hit.topic, []).append(hit)
+    specific = (market or "").upper()
+    for hits in by_topic.values():  # stable: native before English, then by rank
+        hits.sort(key=lambda h: (h not in native, specific not in h.markets))
     return _monotonic([hit for topic in order for hit in by_topic[topic]])
 
 
@@ -132,7 +137,7 @@ def _hit(payload: dict, score: float, similarity: float) -> KBHit:
     return KBHit(doc_id=payload["doc_id"], topic=payload["topic"], title=payload["title"],
                  score=round(score, 4), similarity=round(similarity, 4), text=payload["text"],
                  heading=" > ".join(payload.get("heading_path", [])),
-                 language=payload.get("language", ""))
+                 language=payload.get("language", ""), markets=payload.get("markets", []))
 
 
 def _sparse(vector: sparse.Sparse) -> SparseVector:

@@ -19,6 +19,7 @@ class KBHit(BaseModel):
     similarity: float = 0.0
     heading: str = ""
     language: str = ""
+    markets: list[str] = []
 
 
 class KBResult(BaseModel):

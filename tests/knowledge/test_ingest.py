@@ -152,3 +152,21 @@ def test_the_shipped_tree_ingests_completely(rt, tmp_path):
     report = ingest(rt, tmp_path / "shipped")
     assert report.errors == []
     assert report.documents == len(list((tmp_path / "shipped").rglob("*.md")))
+
+
+def test_a_document_for_the_customers_market_comes_before_the_general_one(rt, tmp_path):
+    root = tmp_path / "kb"
+    root.mkdir()
+    write(root, "customs", topic="customs-duties", title="Customs",
+          body="EU orders have no customs.", question="do I pay customs")
+    write(root, "customs--ch", topic="customs-duties", title="Customs in Switzerland",
+          markets='["CH"]', body="Swiss VAT of 8.1% is collected at checkout.",
+          question="do I pay customs in Switzerland")
+    ingest(rt, root)
+    kit = rt.knowledge_kit("default")
+    swiss = search(KBQuery(text="the post wants customs fees for my parcel", market="CH"),
+                   kit).hits
+    french = search(KBQuery(text="the post wants customs fees for my parcel", market="FR"),
+                    kit).hits
+    assert [h.doc_id for h in swiss] == ["customs--ch", "customs"]
+    assert [h.doc_id for h in french] == ["customs"]
