@@ -82,7 +82,8 @@ class TriageSettings(BaseModel):
 
 class KnowledgeSettings(BaseModel):
     path: Path = PROJECT_ROOT / "knowledge_base"
-    min_score: float = 0.3
+    min_score: float = Field(default=0.38, description="Dense similarity under which search "
+                             "has no confident answer (calibrated: README)")
     top_k: int = 5
     hybrid: bool = True
     merge: str = Field(default="english", description="english | rrf (topic merge)")

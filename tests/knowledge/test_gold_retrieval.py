@@ -39,3 +39,15 @@ def test_metrics_against_hand_computed_values():
     assert overall.mrr == round((1 + 1 / 3 + 0 + 1 / 6) / 4, 4)
     assert first_gold_rank(["a", "a", "b", "c"], ["c"]) == 3
     assert first_gold_rank(["a"], ["z"]) is None
+
+
+def test_the_score_floor_abstains_on_off_topic_text(sqlite_runtime):
+    from app.knowledge.pipeline import search
+
+    kit = sqlite_runtime.knowledge_kit("default")
+    off_topic = ["asdfgh qwerty zxcv", "What is the capital of Peru?",
+                 "Can you recommend a good pizza recipe?"]
+    assert [search(KBQuery(text=t, language="en"), kit).confident for t in off_topic] == [
+        False, False, False]
+    assert search(KBQuery(text="my refund still hasn't arrived", language="en"),
+                  kit).confident is True
