@@ -73,13 +73,110 @@ InputOpt = Annotated[Path, typer.Option("--input", help="JSON Lines input")]
 OutputOpt = Annotated[Path, typer.Option("--output", help="JSON Lines output")]
 
 
-@app.command()
-def triage(input: InputOpt, output: OutputOpt) -> None:
-    """Label each message: intent, sentiment, urgency, language, reasons."""
+triage_app = typer.Typer(help="Triage messages; train and measure the models.")
+app.add_typer(triage_app, name="triage")
+
+
+@triage_app.callback(invoke_without_command=True)
+def triage(ctx: typer.Context,
+           input: Annotated[Path | None, typer.Option("--input", help="JSON Lines input")] = None,
+           output: Annotated[Path | None, typer.Option("--output", help="JSON Lines output")]
+           = None) -> None:
+    """Label each message of --input: intent, sentiment, urgency, language, reasons."""
+    if ctx.invoked_subcommand:
+        return
+    if input is None or output is None:
+        raise AppError("omnireply triage needs --input and --output (or a subcommand: "
+                       "train, measure)")
     from app.batch import triage_rows
 
     kit = _runtime().triage_kit
     run_batch(input, output, "triage", lambda rows: triage_rows(rows, kit))
+
+
+@triage_app.command("train")
+def triage_train() -> None:
+    """(Re)train the intent model from the configured taxonomy; prints its version."""
+    from app.triage import classifier
+    from app.triage.taxonomy import load_taxonomy
+    from app.triage.training import examples, train_and_save
+
+    rt = _runtime()
+    taxonomy = load_taxonomy(rt.settings.triage.taxonomy_path)
+    texts, labels = examples(taxonomy)
+    version = classifier.data_version(taxonomy.tag, rt.embedder.model_id, texts, labels)
+    model = train_and_save(taxonomy, rt.embedder, rt.settings.data_dir / "models" / "intent",
+                           texts, labels, version)
+    err.print(f"trained {model.model_id} on {len(texts)} examples of "
+              f"{len(taxonomy.intents)} intents ({taxonomy.tag})")
+
+
+@triage_app.command("measure")
+def triage_measure(
+    dataset: Annotated[Path, typer.Argument(help="A folder with dev.jsonl and test.jsonl")],
+    label: Annotated[str, typer.Option(help="The label field")] = "intent",
+    oos: Annotated[str | None, typer.Option(help="Out-of-scope label to catch by "
+                                                   "abstaining, e.g. oos")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Train on DATASET/dev.jsonl, score DATASET/test.jsonl (accuracy, macro-F1, ECE,
+    coverage; with --oos, out-of-scope recall by abstention)."""
+    from app.evaluation.public import intent_benchmark, read_rows
+
+    rt = _runtime()
+    dev, test = read_rows(dataset / "dev.jsonl"), read_rows(dataset / "test.jsonl")
+    result = intent_benchmark(rt.embedder, dev, test, label, oos)
+    _report(f"{dataset.name}: {label}", result, as_json)
+
+
+@triage_app.command("measure-shipped")
+def triage_measure_shipped(
+    dataset: Annotated[Path, typer.Argument(help="A folder with test.jsonl")],
+    label: Annotated[str, typer.Option(help="Dataset field with the gold label")] =
+    "contract_intent",
+    field: Annotated[str, typer.Option(help="intent | sentiment | urgency")] = "intent",
+    map_: Annotated[list[str] | None, typer.Option("--map", help="Translate a label, "
+                                                    "e.g. --map medium=normal")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Score the shipped triage on DATASET/test.jsonl rows that carry a label on our scale:
+    accuracy, macro-F1, per class, calibration (ECE), coverage at the threshold."""
+    from app.evaluation.public import read_rows, shipped_benchmark
+
+    if field not in ("intent", "sentiment", "urgency"):
+        raise AppError("--field must be intent, sentiment or urgency")
+    mapping = dict(m.split("=", 1) for m in map_ or [])
+    rt = _runtime()
+    rows = [r for r in read_rows(dataset / "test.jsonl") if r.get(label)]
+    result = shipped_benchmark(rt.triage_kit, rows, label, field, mapping)
+    _report(f"shipped {field} on {dataset.name}: {label}", result, as_json)
+
+
+@triage_app.command("measure-language")
+def triage_measure_language(
+    dataset: Annotated[Path, typer.Argument(help="A folder with test.jsonl")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Language detection accuracy on DATASET/test.jsonl (field: language)."""
+    from app.evaluation.public import language_accuracy, read_rows
+
+    rt = _runtime()
+    result = language_accuracy(rt.triage_kit.detector, read_rows(dataset / "test.jsonl"))
+    _report(f"language on {dataset.name}", result, as_json)
+
+
+def _report(title: str, result: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    Console().print(f"[bold]{title}[/bold]")
+    for key, value in result.items():
+        if key == "per_class":
+            for name, s in sorted(value.items(), key=lambda kv: kv[1]["f1"]):
+                Console().print(f"  {name:38} P {s['precision']:.3f}  R {s['recall']:.3f}  "
+                                f"F1 {s['f1']:.3f}  n {s['support']}")
+        else:
+            Console().print(f"{key}: {value}")
 
 
 @app.command()

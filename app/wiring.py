@@ -6,7 +6,6 @@ and in the CLI. Tasks reach the result through ``get_runtime()``.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import logging
 import os
@@ -14,7 +13,6 @@ import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import numpy as np
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,15 +25,14 @@ from app.drafting.pipeline import DraftKit
 from app.drafting.tone import load_tone_profiles
 from app.errors import AppError
 from app.kit import taskqueue
-from app.kit.datafiles import file_digest
 from app.knowledge.pipeline import KnowledgeKit, collection_name
 from app.outbox.service import Claim
 from app.providers.embeddings import Embedder
 from app.providers.vector_store import VectorStore
-from app.triage.intent import NearestExampleClassifier
 from app.triage.pipeline import TriageKit, load_policy
 from app.triage.signals import load_signals
 from app.triage.taxonomy import load_taxonomy
+from app.triage.training import ensure_intent_model, ensure_sentiment_model
 
 log = logging.getLogger(__name__)
 
@@ -80,13 +77,14 @@ class Runtime:
 
         cfg = self.settings.triage
         taxonomy = load_taxonomy(cfg.taxonomy_path)
-        classifier = NearestExampleClassifier(taxonomy, self.embedder,
-                                              self._cached_example_vectors(taxonomy))
-        return TriageKit(self.embedder, classifier,
+        models = self.settings.data_dir / "models"
+        intent = ensure_intent_model(taxonomy, self.embedder, models / "intent")
+        sentiment = ensure_sentiment_model(cfg.sentiment_examples_path, self.embedder,
+                                           models / "sentiment")
+        return TriageKit(self.embedder, intent, taxonomy.tag,
                          LinguaDetector(cfg.languages, cfg.language_min_confidence),
-                         load_signals(cfg.signals_path),
-                         load_policy(cfg.policy_path),
-                         cfg.intent_min_confidence)
+                         load_signals(cfg.signals_path), load_policy(cfg.policy_path),
+                         cfg.intent_min_confidence, sentiment, cfg.sentiment_min_confidence)
 
     @cached_property
     def draft_kit(self) -> DraftKit:
@@ -101,17 +99,6 @@ class Runtime:
         cfg = self.settings.knowledge
         return KnowledgeKit(self.embedder, self.vector_store, name, cfg.min_score, cfg.hybrid,
                             cfg.merge, cfg.sparse_weight)
-
-    def _cached_example_vectors(self, taxonomy) -> np.ndarray | None:
-        key = file_digest(self.settings.triage.taxonomy_path) + self.embedder.model_id
-        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-        path = self.settings.data_dir / "cache" / f"intent-examples-{digest}.npy"
-        if path.exists():
-            return np.load(path)
-        vectors = NearestExampleClassifier(taxonomy, self.embedder).example_vectors
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.save(path, vectors)
-        return vectors
 
     def close(self) -> None:
         """Release the vector store (local Qdrant holds a lock) and database connections."""

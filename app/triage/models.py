@@ -19,6 +19,7 @@ class TriageResult(Base):
     intent: Mapped[str] = mapped_column(String(64))
     intent_confidence: Mapped[float] = mapped_column(Float)
     sentiment: Mapped[str] = mapped_column(String(16))
+    sentiment_confidence: Mapped[float] = mapped_column(Float, default=0.5)
     urgency: Mapped[str] = mapped_column(String(16))
     reasons: Mapped[list] = mapped_column(default=list)
     needs_human: Mapped[bool] = mapped_column(default=False)

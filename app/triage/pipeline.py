@@ -12,7 +12,7 @@ from pathlib import Path
 from app.kit.datafiles import load_yaml
 from app.providers.embeddings import Embedder
 from app.providers.language import LanguageDetector
-from app.triage.intent import IntentPrediction, NearestExampleClassifier
+from app.triage.classifier import IntentPrediction, TrainedClassifier
 from app.triage.schemas import TriageInput, TriageOutput
 from app.triage.signals import URGENCY_LEVELS, Signals
 
@@ -36,11 +36,14 @@ def load_policy(path: Path) -> UrgencyPolicy:
 @dataclass(frozen=True)
 class TriageKit:
     embedder: Embedder
-    classifier: NearestExampleClassifier
+    classifier: TrainedClassifier
+    taxonomy_tag: str
     detector: LanguageDetector
     signals: Signals
     policy: UrgencyPolicy
     min_intent_confidence: float
+    sentiment_model: TrainedClassifier | None = None
+    min_sentiment_confidence: float = 0.5
 
 
 def triage(item: TriageInput, kit: TriageKit) -> TriageOutput:
@@ -49,35 +52,57 @@ def triage(item: TriageInput, kit: TriageKit) -> TriageOutput:
 
 def triage_many(items: list[TriageInput], kit: TriageKit) -> list[TriageOutput]:
     """Embed the batch once, then label each message."""
-    vectors = kit.embedder.embed([item.text for item in items], kind="query")
-    return [_label(item, kit.classifier.predict(vector), kit)
-            for item, vector in zip(items, vectors, strict=True)]
+    texts = [item.text for item in items]
+    if not texts:
+        return []
+    vectors = kit.embedder.embed(texts, kind="query")
+    intents = kit.classifier.predict(texts, vectors)
+    moods = (kit.sentiment_model.predict(texts, vectors) if kit.sentiment_model
+             else [None] * len(texts))
+    return [_label(item, intent, mood, kit)
+            for item, intent, mood in zip(items, intents, moods, strict=True)]
 
 
-def _label(item: TriageInput, prediction: IntentPrediction, kit: TriageKit) -> TriageOutput:
+def _label(item: TriageInput, prediction: IntentPrediction, mood: IntentPrediction | None,
+           kit: TriageKit) -> TriageOutput:
     language = kit.detector.detect(item.text)
-    sentiment, sentiment_reasons = _sentiment(item.text, kit.signals)
+    sentiment, sentiment_confidence, sentiment_reasons = _sentiment(item.text, mood, kit)
     urgency, urgency_reasons = _urgency(item, prediction.intent, sentiment, kit)
     confident = prediction.confidence >= kit.min_intent_confidence
-    reasons = [f"intent {prediction.intent}: closest example \"{prediction.nearest_example}\""]
+    reasons = [f"intent {prediction.intent} ({prediction.confidence:.2f}); runner-up "
+               f"{prediction.runner_up} ({prediction.runner_up_confidence:.2f})"]
     if not confident:
         reasons.append(f"intent confidence {prediction.confidence:.2f} below "
                        f"{kit.min_intent_confidence:.2f}: needs a human")
     return TriageOutput(
         intent=prediction.intent, intent_confidence=prediction.confidence, sentiment=sentiment,
+        sentiment_confidence=sentiment_confidence,
         urgency=urgency, language=language.code, language_confidence=language.confidence,
         reasons=reasons + sentiment_reasons + urgency_reasons, needs_human=not confident,
-        model_id=kit.classifier.model_id, taxonomy_version=kit.classifier.taxonomy.tag)
+        model_id=kit.classifier.model_id, taxonomy_version=kit.taxonomy_tag)
 
 
-def _sentiment(text: str, signals: Signals) -> tuple[str, list[str]]:
+def _sentiment(text: str, mood: IntentPrediction | None,
+               kit: TriageKit) -> tuple[str, float, list[str]]:
+    """The trained model decides; when it is unsure (or absent) the rules do."""
+    ruled, reasons = _sentiment_rules(text, kit.signals)
+    if mood is None:
+        return ruled, 1.0 if reasons else 0.5, reasons
+    if mood.confidence >= kit.min_sentiment_confidence or not reasons:
+        return mood.intent, mood.confidence, [f"sentiment {mood.intent} "
+                                              f"({mood.confidence:.2f}) by the model", *reasons]
+    return ruled, mood.confidence, [f"sentiment model unsure ({mood.intent} "
+                                    f"{mood.confidence:.2f}); rules decide", *reasons]
+
+
+def _sentiment_rules(text: str, signals: Signals) -> tuple[str, list[str]]:
     hits = signals.hits(signals.sentiment, text)
     negative = [h for h in hits if h.level == "negative"]
     positive = [h for h in hits if h.level == "positive"]
     if len(negative) > len(positive) or (negative and not positive):
-        return "negative", [f"sentiment negative: {h.reason}" for h in negative]
+        return "negative", [f"rule: {h.reason}" for h in negative]
     if positive:
-        return "positive", [f"sentiment positive: {h.reason}" for h in positive]
+        return "positive", [f"rule: {h.reason}" for h in positive]
     return "neutral", []
 
 

@@ -15,6 +15,7 @@ class TriageOutput(BaseModel):
     intent: str
     intent_confidence: float = Field(ge=0, le=1)
     sentiment: str
+    sentiment_confidence: float = Field(default=0.5, ge=0, le=1)
     urgency: str
     language: str
     language_confidence: float = Field(ge=0, le=1)

@@ -24,7 +24,7 @@ def triage_message(session: Session, kit: TriageKit, message_id: int) -> TriageR
                              visibility=message.visibility, market=message.market,
                              order_id=message.order_id), kit)
     result = TriageResult(workspace_id=message.workspace_id, message_id=message.id,
-                          **out.model_dump(exclude={"sentiment_confidence"}))
+                          **out.model_dump())
     session.add(result)
     session.flush()
     outbox.enqueue(session, DRAFT_TASK, {"message_id": message.id}, message.workspace_id)

