@@ -21,7 +21,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 REGULARIZATION_C = 30.0
-RECIPE = "lr-c30+emb+char2-5+word1-2"
+RECIPE = "lr-c30+emb+char2-5+word1-2@1000"
+TEXT_CHARS = 1000  # n-grams of a message's opening; the embedding sees the whole text
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,14 @@ class Featurizer:
 
     @classmethod
     def fit(cls, texts: list[str]) -> Featurizer:
+        texts = [t[:TEXT_CHARS] for t in texts]
         chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2,
                                 sublinear_tf=True, lowercase=True)
         words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True)
         return cls(chars.fit(texts), words.fit(texts))
 
     def transform(self, texts: list[str], vectors: np.ndarray):
+        texts = [t[:TEXT_CHARS] for t in texts]
         dense = csr_matrix(np.asarray(vectors, dtype=np.float32))
         return hstack([dense, self.chars.transform(texts), self.words.transform(texts)]).tocsr()
 

@@ -66,8 +66,9 @@ def triage_many(items: list[TriageInput], kit: TriageKit) -> list[TriageOutput]:
 def _label(item: TriageInput, prediction: IntentPrediction, mood: IntentPrediction | None,
            kit: TriageKit) -> TriageOutput:
     language = kit.detector.detect(item.text)
-    sentiment, sentiment_confidence, sentiment_reasons = _sentiment(item.text, mood, kit)
-    urgency, urgency_reasons = _urgency(item, prediction.intent, sentiment, kit)
+    scope = rule_languages(language.code)
+    sentiment, sentiment_confidence, sentiment_reasons = _sentiment(item.text, mood, kit, scope)
+    urgency, urgency_reasons = _urgency(item, prediction.intent, sentiment, kit, scope)
     confident = prediction.confidence >= kit.min_intent_confidence
     reasons = [f"intent {prediction.intent} ({prediction.confidence:.2f}); runner-up "
                f"{prediction.runner_up} ({prediction.runner_up_confidence:.2f})"]
@@ -82,10 +83,16 @@ def _label(item: TriageInput, prediction: IntentPrediction, mood: IntentPredicti
         model_id=kit.classifier.model_id, taxonomy_version=kit.taxonomy_tag)
 
 
-def _sentiment(text: str, mood: IntentPrediction | None,
-               kit: TriageKit) -> tuple[str, float, list[str]]:
+def rule_languages(code: str) -> set[str] | None:
+    """Rules of the message's language and English (customers mix in English terms such as
+    'chargeback'); every language when detection is unsure."""
+    return None if code == "und" else {code, "en"}
+
+
+def _sentiment(text: str, mood: IntentPrediction | None, kit: TriageKit,
+               scope: set[str] | None) -> tuple[str, float, list[str]]:
     """The trained model decides; when it is unsure (or absent) the rules do."""
-    ruled, reasons = _sentiment_rules(text, kit.signals)
+    ruled, reasons = _sentiment_rules(text, kit.signals, scope)
     if mood is None:
         return ruled, 1.0 if reasons else 0.5, reasons
     if mood.confidence >= kit.min_sentiment_confidence or not reasons:
@@ -95,8 +102,9 @@ def _sentiment(text: str, mood: IntentPrediction | None,
                                     f"{mood.confidence:.2f}); rules decide", *reasons]
 
 
-def _sentiment_rules(text: str, signals: Signals) -> tuple[str, list[str]]:
-    hits = signals.hits(signals.sentiment, text)
+def _sentiment_rules(text: str, signals: Signals,
+                     scope: set[str] | None) -> tuple[str, list[str]]:
+    hits = signals.hits(signals.sentiment, text, scope)
     negative = [h for h in hits if h.level == "negative"]
     positive = [h for h in hits if h.level == "positive"]
     if len(negative) > len(positive) or (negative and not positive):
@@ -106,12 +114,12 @@ def _sentiment_rules(text: str, signals: Signals) -> tuple[str, list[str]]:
     return "neutral", []
 
 
-def _urgency(item: TriageInput, intent: str, sentiment: str,
-             kit: TriageKit) -> tuple[str, list[str]]:
+def _urgency(item: TriageInput, intent: str, sentiment: str, kit: TriageKit,
+             scope: set[str] | None) -> tuple[str, list[str]]:
     policy = kit.policy
     floor = policy.by_intent.get(intent, policy.default)
     candidates = [(floor, f"urgency {floor}: usual for intent {intent}")]
-    for rule in kit.signals.hits(kit.signals.urgency, item.text):
+    for rule in kit.signals.hits(kit.signals.urgency, item.text, scope):
         candidates.append((rule.level, f"urgency {rule.level}: {rule.reason}"))
     if sentiment == "negative" and item.visibility == "public":
         level = policy.negative_public_minimum

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import re._constants as _constants
+import re._parser as _parser
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,15 +14,51 @@ from app.kit.datafiles import load_yaml
 URGENCY_LEVELS = ("low", "normal", "high", "urgent")
 
 
+def required_literal(pattern: str) -> str | None:
+    """The longest run of plain characters every match must contain (lower-cased), found by
+    walking the top level of the parsed pattern; None when there is none of 3+ characters."""
+    best, run = "", []
+    for op, value in _parser.parse(pattern):
+        if op is _constants.LITERAL:
+            run.append(chr(value))
+            continue
+        best = max(best, "".join(run), key=len)
+        run = []
+    best = max(best, "".join(run), key=len).lower()
+    return best if len(best) >= 3 else None
+
+
+@dataclass(frozen=True)
+class Guarded:
+    """A compiled pattern and a literal it cannot match without (a cheap first check)."""
+
+    pattern: re.Pattern[str]
+    literal: str | None
+
+    def search(self, text: str, lowered: str) -> bool:
+        if self.literal is not None and self.literal not in lowered:
+            return False
+        return self.pattern.search(text) is not None
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
     level: str  # sentiment polarity or urgency level
     reason: str
-    patterns: tuple[re.Pattern[str], ...]
+    by_language: dict[str, tuple[Guarded, ...]]
 
-    def matches(self, text: str) -> bool:
-        return any(p.search(text) for p in self.patterns)
+    @property
+    def patterns(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(g.pattern for group in self.by_language.values() for g in group)
+
+    def matches(self, text: str, languages: set[str] | None = None,
+                lowered: str | None = None) -> bool:
+        """Search the patterns of the given languages (all when None)."""
+        lowered = text.lower() if lowered is None else lowered
+        groups = (self.by_language.values() if languages is None
+                  else [self.by_language.get(lang, ()) for lang in languages])
+        return any(g.search(text, lowered) for group in groups for g in group)
 
 
 @dataclass(frozen=True)
@@ -29,8 +67,10 @@ class Signals:
     sentiment: tuple[Rule, ...]
     urgency: tuple[Rule, ...]
 
-    def hits(self, rules: tuple[Rule, ...], text: str) -> list[Rule]:
-        return [rule for rule in rules if rule.matches(text)]
+    def hits(self, rules: tuple[Rule, ...], text: str,
+             languages: set[str] | None = None) -> list[Rule]:
+        lowered = text.lower()
+        return [rule for rule in rules if rule.matches(text, languages, lowered)]
 
 
 def load_signals(path: Path) -> Signals:
@@ -49,13 +89,13 @@ def _rules(path: Path, levels: dict) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-def _compile(path: Path, raw: dict) -> tuple[re.Pattern[str], ...]:
-    compiled = []
+def _compile(path: Path, raw: dict) -> dict[str, tuple[Guarded, ...]]:
+    compiled: dict[str, tuple[Guarded, ...]] = {}
     for language, patterns in (raw.get("patterns") or {}).items():
-        for pattern in patterns or []:
-            try:
-                compiled.append(re.compile(pattern, re.IGNORECASE))
-            except re.error as exc:
-                raise AppError(f"{path}: rule {raw.get('id')} ({language}): bad pattern "
-                               f"{pattern!r}: {exc}", 500) from None
-    return tuple(compiled)
+        try:
+            compiled[language] = tuple(Guarded(re.compile(p, re.IGNORECASE), required_literal(p))
+                                       for p in patterns or [])
+        except re.error as exc:
+            raise AppError(f"{path}: rule {raw.get('id')} ({language}): bad pattern: {exc}",
+                           500) from None
+    return compiled
