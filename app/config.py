@@ -61,6 +61,8 @@ class LLMSettings(BaseModel):
     max_tokens: int = 600
     timeout_seconds: float = 30.0
     max_retries: int = 2
+    structured_method: str = Field(default="json_schema",
+                                   description="json_schema | function_calling | json_mode")
 
 
 class ApiSettings(BaseModel):
@@ -79,6 +81,9 @@ class TriageSettings(BaseModel):
                                      / "sentiment-examples-v1.jsonl")
     sentiment_min_confidence: float = Field(
         default=0.5, description="Below this the sentiment model defers to the rules")
+    llm_mode: str = Field(default="low_confidence", description="With an LLM configured: "
+                          "low_confidence | second_opinion | off")
+    llm_prompt_path: Path = PROJECT_ROOT / "prompts" / "triage" / "intent-llm-v1.yaml"
     languages: list[str] = ["en", "de", "fr", "es", "it", "pt", "nl", "ja", "zh", "pl", "sv", "ko"]
     language_min_confidence: float = 0.25
     intent_min_confidence: float = 0.35

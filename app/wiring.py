@@ -28,7 +28,9 @@ from app.kit import taskqueue
 from app.knowledge.pipeline import KnowledgeKit, collection_name
 from app.outbox.service import Claim
 from app.providers.embeddings import Embedder
+from app.providers.llm import ChatModel
 from app.providers.vector_store import VectorStore
+from app.triage.llm_classifier import LLMIntentClassifier, load_prompt
 from app.triage.pipeline import TriageKit, load_policy
 from app.triage.signals import load_signals
 from app.triage.taxonomy import load_taxonomy
@@ -81,10 +83,26 @@ class Runtime:
         intent = ensure_intent_model(taxonomy, self.embedder, models / "intent")
         sentiment = ensure_sentiment_model(cfg.sentiment_examples_path, self.embedder,
                                            models / "sentiment")
+        llm = (LLMIntentClassifier(self.chat, taxonomy, load_prompt(cfg.llm_prompt_path))
+               if self.chat is not None and cfg.llm_mode != "off" else None)
         return TriageKit(self.embedder, intent, taxonomy.tag,
                          LinguaDetector(cfg.languages, cfg.language_min_confidence),
                          load_signals(cfg.signals_path), load_policy(cfg.policy_path),
-                         cfg.intent_min_confidence, sentiment, cfg.sentiment_min_confidence)
+                         cfg.intent_min_confidence, sentiment, cfg.sentiment_min_confidence,
+                         llm, cfg.llm_mode)
+
+    @cached_property
+    def chat(self) -> ChatModel | None:
+        """The configured OpenAI-compatible chat model, or None (no LLM: local models only)."""
+        cfg = self.settings.llm
+        if not cfg.base_url:
+            return None
+        from app.providers.openai_chat import OpenAICompatibleChat
+
+        key = cfg.api_key.get_secret_value() if cfg.api_key else None
+        return OpenAICompatibleChat(cfg.base_url, cfg.model, key, cfg.temperature,
+                                    cfg.max_tokens, cfg.timeout_seconds, cfg.max_retries,
+                                    cfg.structured_method)
 
     @cached_property
     def draft_kit(self) -> DraftKit:

@@ -12,7 +12,9 @@ from pathlib import Path
 from app.kit.datafiles import load_yaml
 from app.providers.embeddings import Embedder
 from app.providers.language import LanguageDetector
+from app.providers.llm import LLMError
 from app.triage.classifier import IntentPrediction, TrainedClassifier
+from app.triage.llm_classifier import LLMIntentClassifier
 from app.triage.schemas import TriageInput, TriageOutput
 from app.triage.signals import URGENCY_LEVELS, Signals
 
@@ -44,6 +46,8 @@ class TriageKit:
     min_intent_confidence: float
     sentiment_model: TrainedClassifier | None = None
     min_sentiment_confidence: float = 0.5
+    llm: LLMIntentClassifier | None = None
+    llm_mode: str = "low_confidence"  # low_confidence | second_opinion
 
 
 def triage(item: TriageInput, kit: TriageKit) -> TriageOutput:
@@ -69,18 +73,47 @@ def _label(item: TriageInput, prediction: IntentPrediction, mood: IntentPredicti
     scope = rule_languages(language.code)
     sentiment, sentiment_confidence, sentiment_reasons = _sentiment(item.text, mood, kit, scope)
     urgency, urgency_reasons = _urgency(item, prediction.intent, sentiment, kit, scope)
-    confident = prediction.confidence >= kit.min_intent_confidence
-    reasons = [f"intent {prediction.intent} ({prediction.confidence:.2f}); runner-up "
-               f"{prediction.runner_up} ({prediction.runner_up_confidence:.2f})"]
-    if not confident:
-        reasons.append(f"intent confidence {prediction.confidence:.2f} below "
-                       f"{kit.min_intent_confidence:.2f}: needs a human")
+    intent, confidence, model_id, reasons, needs_human = _intent(item, prediction, kit)
     return TriageOutput(
-        intent=prediction.intent, intent_confidence=prediction.confidence, sentiment=sentiment,
+        intent=intent, intent_confidence=confidence, sentiment=sentiment,
         sentiment_confidence=sentiment_confidence,
         urgency=urgency, language=language.code, language_confidence=language.confidence,
-        reasons=reasons + sentiment_reasons + urgency_reasons, needs_human=not confident,
-        model_id=kit.classifier.model_id, taxonomy_version=kit.taxonomy_tag)
+        reasons=reasons + sentiment_reasons + urgency_reasons, needs_human=needs_human,
+        model_id=model_id, taxonomy_version=kit.taxonomy_tag)
+
+
+def _intent(item: TriageInput, local: IntentPrediction,
+            kit: TriageKit) -> tuple[str, float, str, list[str], bool]:
+    """The local model's intent; the LLM's when configured and the local one is unsure (or
+    as a second opinion). Any LLM failure keeps the local result."""
+    confident = local.confidence >= kit.min_intent_confidence
+    reasons = [f"intent {local.intent} ({local.confidence:.2f}); runner-up "
+               f"{local.runner_up} ({local.runner_up_confidence:.2f})"]
+    base = (local.intent, local.confidence, kit.classifier.model_id)
+    if kit.llm is None or (confident and kit.llm_mode != "second_opinion"):
+        if not confident:
+            reasons.append(f"intent confidence {local.confidence:.2f} below "
+                           f"{kit.min_intent_confidence:.2f}: needs a human")
+        return (*base, reasons, not confident)
+    try:
+        answer = kit.llm.classify(item.text)
+    except LLMError as exc:
+        reasons.append(f"LLM classifier failed ({exc}); kept the local model")
+        return (*base, reasons, not confident)
+    return _with_llm(local, answer, kit, reasons, confident)
+
+
+def _with_llm(local: IntentPrediction, answer, kit: TriageKit, reasons: list[str],
+              confident: bool) -> tuple[str, float, str, list[str], bool]:
+    model_id = f"{kit.classifier.model_id}+{kit.llm.model_id}"
+    said = f"LLM: {answer.intent} ({answer.confidence:.2f}): {answer.reason}"
+    if kit.llm_mode == "second_opinion" and confident:
+        agree = answer.intent == local.intent
+        reasons.append(said + ("" if agree else "; disagrees with the local model"))
+        return local.intent, local.confidence, model_id, reasons, not agree
+    unsure = answer.confidence < kit.min_intent_confidence
+    reasons.append(said + ("; still unsure: needs a human" if unsure else ""))
+    return answer.intent, answer.confidence, model_id, reasons, unsure
 
 
 def rule_languages(code: str) -> set[str] | None:
