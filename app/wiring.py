@@ -31,10 +31,11 @@ from app.providers.embeddings import Embedder
 from app.providers.llm import ChatModel
 from app.providers.vector_store import VectorStore
 from app.triage.llm_classifier import LLMIntentClassifier, load_prompt
-from app.triage.pipeline import TriageKit, load_policy
+from app.triage.pipeline import TriageKit
 from app.triage.signals import load_signals
 from app.triage.taxonomy import load_taxonomy
 from app.triage.training import ensure_intent_model, ensure_sentiment_model
+from app.triage.urgency import load_policy
 
 log = logging.getLogger(__name__)
 

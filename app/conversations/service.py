@@ -120,3 +120,13 @@ def messages_of(session: Session, conversation_id: int) -> list[Message]:
 def identities_of(session: Session, customer_id: int) -> list[CustomerIdentity]:
     return list(session.scalars(select(CustomerIdentity).where(
         CustomerIdentity.customer_id == customer_id).order_by(CustomerIdentity.id)))
+
+
+def unanswered_before(session: Session, message: Message) -> list[Message]:
+    """Inbound messages of the conversation after our last reply and before ``message``."""
+    earlier = [m for m in messages_of(session, message.conversation_id)
+               if (m.received_at, m.id) < (message.received_at, message.id)]
+    waiting: list[Message] = []
+    for m in earlier:
+        waiting = [] if m.direction == "outbound" else [*waiting, m]
+    return waiting

@@ -7,32 +7,15 @@ The API (through the service), the tasks, the CLI and the evaluation runner all 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from app.kit.datafiles import load_yaml
 from app.providers.embeddings import Embedder
 from app.providers.language import LanguageDetector
 from app.providers.llm import LLMError
 from app.triage.classifier import IntentPrediction, TrainedClassifier
 from app.triage.llm_classifier import LLMIntentClassifier
 from app.triage.schemas import TriageInput, TriageOutput
-from app.triage.signals import URGENCY_LEVELS, Signals
-
-
-@dataclass(frozen=True)
-class UrgencyPolicy:
-    default: str
-    by_intent: dict[str, str]
-    negative_public_minimum: str
-    negative_sentiment_minimum: str
-
-
-def load_policy(path: Path) -> UrgencyPolicy:
-    data = load_yaml(path)
-    context = data.get("context") or {}
-    return UrgencyPolicy(data.get("default_urgency", "normal"), data.get("intent_urgency") or {},
-                         context.get("negative_public_minimum", "high"),
-                         context.get("negative_sentiment_minimum", "normal"))
+from app.triage.signals import Signals
+from app.triage.urgency import UrgencyPolicy, decide
 
 
 @dataclass(frozen=True)
@@ -71,9 +54,9 @@ def _label(item: TriageInput, prediction: IntentPrediction, mood: IntentPredicti
            kit: TriageKit) -> TriageOutput:
     language = kit.detector.detect(item.text)
     scope = rule_languages(language.code)
-    sentiment, sentiment_confidence, sentiment_reasons = _sentiment(item.text, mood, kit, scope)
-    urgency, urgency_reasons = _urgency(item, prediction.intent, sentiment, kit, scope)
     intent, confidence, model_id, reasons, needs_human = _intent(item, prediction, kit)
+    sentiment, sentiment_confidence, sentiment_reasons = _sentiment(item.text, mood, kit, scope)
+    urgency, urgency_reasons = decide(item, intent, sentiment, kit.signals, kit.policy, scope)
     return TriageOutput(
         intent=intent, intent_confidence=confidence, sentiment=sentiment,
         sentiment_confidence=sentiment_confidence,
@@ -147,21 +130,3 @@ def _sentiment_rules(text: str, signals: Signals,
     return "neutral", []
 
 
-def _urgency(item: TriageInput, intent: str, sentiment: str, kit: TriageKit,
-             scope: set[str] | None) -> tuple[str, list[str]]:
-    policy = kit.policy
-    floor = policy.by_intent.get(intent, policy.default)
-    candidates = [(floor, f"urgency {floor}: usual for intent {intent}")]
-    for rule in kit.signals.hits(kit.signals.urgency, item.text, scope):
-        candidates.append((rule.level, f"urgency {rule.level}: {rule.reason}"))
-    if sentiment == "negative" and item.visibility == "public":
-        level = policy.negative_public_minimum
-        candidates.append((level, f"urgency {level}: unhappy public message"))
-    return _highest(candidates)
-
-
-def _highest(candidates: list[tuple[str, str]]) -> tuple[str, list[str]]:
-    rank = {level: i for i, level in enumerate(URGENCY_LEVELS)}
-    top = max(rank[level] for level, _ in candidates)
-    level = URGENCY_LEVELS[top]
-    return level, [reason for lvl, reason in candidates if rank[lvl] == top]

@@ -9,6 +9,9 @@ class TriageInput(BaseModel):
     visibility: str = "private"
     market: str | None = None
     order_id: str | None = None
+    prior_contacts: int = Field(default=0, ge=0, description="Unanswered earlier messages")
+    waiting_hours: float = Field(default=0.0, ge=0, description="Age of the oldest of them")
+    customer_tags: list[str] = []
 
 
 class TriageOutput(BaseModel):

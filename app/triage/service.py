@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.conversations import service as conversations
+from app.conversations.models import Customer, Message
 from app.outbox import service as outbox
 from app.triage.models import TriageResult
 from app.triage.pipeline import TriageKit, triage
@@ -20,15 +21,27 @@ def triage_message(session: Session, kit: TriageKit, message_id: int) -> TriageR
     if existing is not None:
         return existing
     message = conversations.get_message(session, message_id)
-    out = triage(TriageInput(text=message.text, channel=message.channel,
-                             visibility=message.visibility, market=message.market,
-                             order_id=message.order_id), kit)
+    out = triage(context_for(session, message), kit)
     result = TriageResult(workspace_id=message.workspace_id, message_id=message.id,
                           **out.model_dump())
     session.add(result)
     session.flush()
     outbox.enqueue(session, DRAFT_TASK, {"message_id": message.id}, message.workspace_id)
     return result
+
+
+def context_for(session: Session, message: Message) -> TriageInput:
+    """The message with what the conversation says about it: earlier unanswered messages,
+    how long the oldest has waited, and the customer's tags."""
+    waiting = conversations.unanswered_before(session, message)
+    hours = ((message.received_at - waiting[0].received_at).total_seconds() / 3600
+             if waiting else 0.0)
+    customer = session.get(Customer, message.customer_id)
+    return TriageInput(text=message.text, channel=message.channel,
+                       visibility=message.visibility, market=message.market,
+                       order_id=message.order_id, prior_contacts=len(waiting),
+                       waiting_hours=round(hours, 2),
+                       customer_tags=list(customer.tags or []) if customer else [])
 
 
 def result_for(session: Session, message_id: int) -> TriageResult | None:
