@@ -77,8 +77,8 @@ class TriageSettings(BaseModel):
     taxonomy_path: Path = PROJECT_ROOT / "prompts" / "triage" / "taxonomy-v1.yaml"
     signals_path: Path = PROJECT_ROOT / "prompts" / "triage" / "signals-v1.yaml"
     policy_path: Path = PROJECT_ROOT / "prompts" / "triage" / "policy-v1.yaml"
-    sentiment_examples_path: Path = (PROJECT_ROOT / "prompts" / "triage"
-                                     / "sentiment-examples-v1.jsonl")
+    sentiment_examples: list[Path] = [
+        PROJECT_ROOT / "prompts" / "triage" / "sentiment-examples-v1.jsonl"]
     sentiment_min_confidence: float = Field(
         default=0.5, description="Below this the sentiment model defers to the rules")
     llm_mode: str = Field(default="low_confidence", description="With an LLM configured: "

@@ -82,7 +82,7 @@ class Runtime:
         taxonomy = load_taxonomy(cfg.taxonomy_path)
         models = self.settings.data_dir / "models"
         intent = ensure_intent_model(taxonomy, self.embedder, models / "intent")
-        sentiment = ensure_sentiment_model(cfg.sentiment_examples_path, self.embedder,
+        sentiment = ensure_sentiment_model(cfg.sentiment_examples, self.embedder,
                                            models / "sentiment")
         llm = (LLMIntentClassifier(self.chat, taxonomy, load_prompt(cfg.llm_prompt_path))
                if self.chat is not None and cfg.llm_mode != "off" else None)

@@ -35,20 +35,20 @@ def ensure_intent_model(taxonomy: Taxonomy, embedder: Embedder, models_dir: Path
     return train_and_save(taxonomy, embedder, models_dir, texts, labels, version)
 
 
-def ensure_sentiment_model(examples_path: Path, embedder: Embedder,
+def ensure_sentiment_model(paths: list[Path], embedder: Embedder,
                            models_dir: Path) -> TrainedClassifier:
-    """Load or train the sentiment model on our own labelled examples (JSON Lines)."""
-    rows = [json.loads(line) for line in examples_path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    """Load or train the sentiment model on our own labelled examples (JSON Lines files)."""
+    rows = [json.loads(line) for path in paths
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     texts, labels = [r["text"] for r in rows], [r["sentiment"] for r in rows]
-    tag = f"sentiment:{examples_path.stem}"
+    tag = "sentiment:" + "+".join(path.stem for path in paths)
     version = classifier.data_version(tag, embedder.model_id, texts, labels)
     loaded = classifier.load(models_dir, version)
     if loaded is not None:
         return loaded
     vectors = embedder.embed(texts, kind="query")
     trained = classifier.train(texts, vectors, labels, {
-        "kind": "sentiment", "version": version, "data": examples_path.name,
+        "kind": "sentiment", "version": version, "data": [p.name for p in paths],
         "embedder": embedder.model_id})
     classifier.save(trained, models_dir)
     return trained
