@@ -22,6 +22,7 @@ from app.knowledge.chunking import chunk_document
 from app.knowledge.loader import Document, LoadError, load_tree, parse_document
 from app.knowledge.models import KBDocument
 from app.knowledge.pipeline import KnowledgeKit, embed_text, point_hash, to_points
+from app.providers.vector_store import Filter
 
 Progress = Callable[[str], None]
 
@@ -54,22 +55,38 @@ def ingest_tree(session: Session, workspace_id: int, root: Path, kit: KnowledgeK
 
 def index_workspace(session: Session, workspace_id: int, kit: KnowledgeKit,
                     on_document: Progress | None = None) -> IndexReport:
+    """Bring the whole index up to date; points of documents no longer here are deleted."""
     rows = documents(session, workspace_id)
     known = kit.store.inventory(kit.collection, "content_hash")
     report = IndexReport(documents=len(rows))
     wanted: set[str] = set()
     for row in rows:
-        wanted |= _index_document(session, row, kit, known, report)
+        wanted |= _index_document(row, kit, known, report)
         if on_document:
             on_document(row.doc_id)
-    stale = sorted(set(known) - wanted)
-    kit.store.delete(kit.collection, stale)
-    report.deleted = len(stale)
+    _delete_points(kit, set(known) - wanted, report)
     return report
 
 
-def _index_document(session: Session, row: KBDocument, kit: KnowledgeKit,
-                    known: dict[str, str], report: IndexReport) -> set[str]:
+def index_document(row: KBDocument, kit: KnowledgeKit) -> IndexReport:
+    """Bring one document's points up to date, leaving the rest of the index alone."""
+    known = _points_of(kit, row.doc_id, "content_hash")
+    report = IndexReport(documents=1)
+    _delete_points(kit, set(known) - _index_document(row, kit, known, report), report)
+    return report
+
+
+def _points_of(kit: KnowledgeKit, doc_id: str, field_name: str) -> dict[str, str]:
+    return kit.store.inventory(kit.collection, field_name, Filter({"doc_id": [doc_id]}))
+
+
+def _delete_points(kit: KnowledgeKit, ids: set[str], report: IndexReport) -> None:
+    kit.store.delete(kit.collection, sorted(ids))
+    report.deleted += len(ids)
+
+
+def _index_document(row: KBDocument, kit: KnowledgeKit, known: dict[str, str],
+                    report: IndexReport) -> set[str]:
     doc = _parse_row(row)
     chunks = chunk_document(doc)
     model_id = kit.embedder.model_id
@@ -92,7 +109,7 @@ def put_document(session: Session, workspace_id: int, doc_id: str, markdown: str
                        [FieldError("content", f"line {doc.line}: {doc.message}")])
     existed = _row(session, workspace_id, doc_id) is not None
     row = _save(session, workspace_id, doc, "upload")
-    report = index_workspace(session, workspace_id, kit)
+    report = index_document(row, kit)
     audit.record(session, workspace_id, actor, "kb.replace" if existed else "kb.upload",
                  doc_id, topic=doc.topic, source_hash=row.source_hash,
                  embedded=report.embedded)
@@ -101,14 +118,10 @@ def put_document(session: Session, workspace_id: int, doc_id: str, markdown: str
 
 def delete_document(session: Session, workspace_id: int, doc_id: str, kit: KnowledgeKit,
                     actor: str) -> None:
-    row = _row(session, workspace_id, doc_id)
-    if row is None:
-        raise not_found("document", doc_id)
-    session.delete(row)
+    session.delete(get_document(session, workspace_id, doc_id))
     session.flush()
-    ids = [point_id for point_id, owner in kit.store.inventory(kit.collection, "doc_id").items()
-           if owner == doc_id]
-    kit.store.delete(kit.collection, ids)
+    ids = _points_of(kit, doc_id, "doc_id")
+    kit.store.delete(kit.collection, sorted(ids))
     audit.record(session, workspace_id, actor, "kb.delete", doc_id, chunks=len(ids))
 
 

@@ -49,12 +49,14 @@ class QdrantServerStore:
                             float(np.dot(query, p.vector[DENSE])), p.payload)
                 for p in response.points]
 
-    def inventory(self, collection: str, field_name: str) -> dict[str, str]:
+    def inventory(self, collection: str, field_name: str,
+                  where: Filter | None = None) -> dict[str, str]:
         if not self._client.collection_exists(collection):
             return {}
         out, offset = {}, None
         while True:
             points, offset = self._client.scroll(collection, limit=1000, offset=offset,
+                                                 scroll_filter=_filter(where),
                                                  with_payload=["point_id", field_name])
             out.update({p.payload["point_id"]: p.payload.get(field_name) for p in points})
             if offset is None:

@@ -60,10 +60,11 @@ class EdgeVectorStore:
         return [ScoredPoint(r.payload["point_id"], float(r.score),
                             float(np.dot(query, r.vector[DENSE])), r.payload) for r in found]
 
-    def inventory(self, collection: str, field_name: str) -> dict[str, str]:
+    def inventory(self, collection: str, field_name: str,
+                  where: Filter | None = None) -> dict[str, str]:
         with self._lock:
             shard = self._shard(collection)
-            return {} if shard is None else _scroll_all(shard, field_name)
+            return {} if shard is None else _scroll_all(shard, field_name, _filter(where))
 
     def drop(self, collection: str) -> None:
         with self._lock:
@@ -133,10 +134,11 @@ def _filter(where: Filter | None) -> q.Filter | None:
                           for key, values in where.any_of.items()])
 
 
-def _scroll_all(shard: q.EdgeShard, field_name: str) -> dict[str, str]:
+def _scroll_all(shard: q.EdgeShard, field_name: str,
+                where: q.Filter | None) -> dict[str, str]:
     out, offset = {}, None
     while True:
-        points, offset = shard.scroll(q.ScrollRequest(limit=1000, offset=offset,
+        points, offset = shard.scroll(q.ScrollRequest(limit=1000, offset=offset, filter=where,
                                                       with_payload=True))
         out.update({p.payload["point_id"]: p.payload.get(field_name) for p in points})
         if offset is None:

@@ -65,8 +65,9 @@ class VectorStore(Protocol):
                sparse_weight: float = 1.0) -> list[ScoredPoint]:
         """Dense ranking, or RRF of dense (weight 1) and sparse (``sparse_weight``)."""
 
-    def inventory(self, collection: str, field_name: str) -> dict[str, str]:
-        """Every point id with the value of one payload field (e.g. its content hash)."""
+    def inventory(self, collection: str, field_name: str,
+                  where: Filter | None = None) -> dict[str, str]:
+        """Every point id (matching ``where``) with the value of one payload field."""
 
     def drop(self, collection: str) -> None: ...
 
@@ -110,9 +111,11 @@ class InMemoryVectorStore:
         order = sorted(fused, key=lambda i: -fused[i])[:limit]
         return [ScoredPoint(i, fused[i], cosine[i], by_id[i].payload) for i in order]
 
-    def inventory(self, collection: str, field_name: str) -> dict[str, str]:
+    def inventory(self, collection: str, field_name: str,
+                  where: Filter | None = None) -> dict[str, str]:
         return {p.id: p.payload.get(field_name) for p in
-                self._collections.get(collection, {}).values()}
+                self._collections.get(collection, {}).values()
+                if where is None or where.matches(p.payload)}
 
     def drop(self, collection: str) -> None:
         self._collections.pop(collection, None)

@@ -87,3 +87,20 @@ def test_reindex_runs_in_the_background_and_is_audited(client, workspace, sqlite
     response = client.post("/v1/kb/reindex?actor=ops", headers=headers)
     assert response.status_code == 202
     wait_for(lambda: ("ops", "kb.reindex", workspace) in _audit(sqlite_runtime, workspace))
+
+
+def test_an_upload_indexes_its_own_document_only(client, workspace, sqlite_runtime):
+    from app.knowledge.models import KBDocument
+    from app.knowledge.service import index_document
+
+    headers = {"X-Workspace": workspace}
+    client.put("/v1/kb/documents/en/spring-sale", headers=headers, json={"content": DOC})
+    client.put("/v1/kb/documents/en/autumn-sale", headers=headers,
+               json={"content": DOC.replace("Spring", "Autumn")})
+    kit = sqlite_runtime.knowledge_kit(workspace)
+    with sqlite_runtime.session_factory() as session:
+        row = session.scalar(select(KBDocument).where(KBDocument.doc_id == "en/autumn-sale"))
+        report = index_document(row, kit)
+    assert (report.documents, report.chunks, report.embedded, report.deleted) == (1, 1, 0, 0)
+    assert sorted(kit.store.inventory(kit.collection, "doc_id")) == [
+        "en/autumn-sale#0", "en/spring-sale#0"]

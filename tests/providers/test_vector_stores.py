@@ -97,3 +97,8 @@ def test_edge_reopens_from_disk(tmp_path):
     again = EdgeVectorStore(tmp_path / "edge")
     assert sorted(again.inventory("kb", "hash")) == ["a", "b", "c", "d"]
     again.close()
+
+
+def test_inventory_can_be_filtered(store):
+    assert store.inventory("kb", "hash", Filter({"language": ["de"]})) == {"b": "h-b"}
+    assert store.inventory("kb", "hash", Filter({"markets": ["US"]})) == {"c": "h-c"}
