@@ -95,7 +95,6 @@ class KnowledgeSettings(BaseModel):
                              "has no confident answer (calibrated: README)")
     top_k: int = 5
     hybrid: bool = True
-    merge: str = Field(default="english", description="english | rrf (topic merge)")
     sparse_weight: float = Field(default=1.0, ge=0, description="RRF weight of lexical ranks")
 
 

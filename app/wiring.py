@@ -117,7 +117,7 @@ class Runtime:
                                self.embedder.model_id)
         cfg = self.settings.knowledge
         return KnowledgeKit(self.embedder, self.vector_store, name, cfg.min_score, cfg.hybrid,
-                            cfg.merge, cfg.sparse_weight)
+                            cfg.sparse_weight)
 
     def close(self) -> None:
         """Release the vector store (local Qdrant holds a lock) and database connections."""
