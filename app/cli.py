@@ -97,17 +97,14 @@ def triage(ctx: typer.Context,
 @triage_app.command("train")
 def triage_train() -> None:
     """(Re)train the intent model from the configured taxonomy; prints its version."""
-    from app.triage import classifier
     from app.triage.taxonomy import load_taxonomy
-    from app.triage.training import examples, train_and_save
+    from app.triage.training import ensure_intent_model
 
     rt = _runtime()
     taxonomy = load_taxonomy(rt.settings.triage.taxonomy_path)
-    texts, labels = examples(taxonomy)
-    version = classifier.data_version(taxonomy.tag, rt.embedder.model_id, texts, labels)
-    model = train_and_save(taxonomy, rt.embedder, rt.settings.data_dir / "models" / "intent",
-                           texts, labels, version)
-    err.print(f"trained {model.model_id} on {len(texts)} examples of "
+    model = ensure_intent_model(taxonomy, rt.embedder, rt.settings.data_dir / "models" / "intent",
+                                retrain=True)
+    err.print(f"trained {model.model_id} on {model.meta['n_examples']} examples of "
               f"{len(taxonomy.intents)} intents ({taxonomy.tag})")
 
 

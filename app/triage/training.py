@@ -1,4 +1,4 @@
-"""Train the intent classifier from a taxonomy (and optional extra labelled examples)."""
+"""Train the intent and sentiment classifiers, or load the artifact their data made."""
 
 from __future__ import annotations
 
@@ -24,41 +24,36 @@ def examples(taxonomy: Taxonomy,
 
 
 def ensure_intent_model(taxonomy: Taxonomy, embedder: Embedder, models_dir: Path,
-                        extra: list[tuple[str, str]] | None = None) -> TrainedClassifier:
+                        extra: list[tuple[str, str]] | None = None,
+                        retrain: bool = False) -> TrainedClassifier:
     """Load the artifact made from exactly this taxonomy, data and embedder, or train it."""
     texts, labels = examples(taxonomy, extra)
-    version = classifier.data_version(taxonomy.tag, embedder.model_id, texts, labels)
-    loaded = classifier.load(models_dir, version)
-    if loaded is not None:
-        return loaded
-    log.info("training intent model %s on %d examples", version, len(texts))
-    return train_and_save(taxonomy, embedder, models_dir, texts, labels, version)
+    return _load_or_train(embedder, models_dir, texts, labels, taxonomy.tag,
+                          {"kind": "intent", "taxonomy": taxonomy.tag}, retrain)
 
 
-def ensure_sentiment_model(paths: list[Path], embedder: Embedder,
-                           models_dir: Path) -> TrainedClassifier:
+def ensure_sentiment_model(paths: list[Path], embedder: Embedder, models_dir: Path,
+                           retrain: bool = False) -> TrainedClassifier:
     """Load or train the sentiment model on our own labelled examples (JSON Lines files)."""
     rows = [json.loads(line) for path in paths
             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     texts, labels = [r["text"] for r in rows], [r["sentiment"] for r in rows]
     tag = "sentiment:" + "+".join(path.stem for path in paths)
+    return _load_or_train(embedder, models_dir, texts, labels, tag,
+                          {"kind": "sentiment", "data": [p.name for p in paths]}, retrain)
+
+
+def _load_or_train(embedder: Embedder, models_dir: Path, texts: list[str], labels: list[str],
+                   tag: str, meta: dict, retrain: bool) -> TrainedClassifier:
+    """The artifact versioned by tag, data and embedder: loaded when present (unless
+    ``retrain``), else trained and saved."""
     version = classifier.data_version(tag, embedder.model_id, texts, labels)
-    loaded = classifier.load(models_dir, version)
+    loaded = None if retrain else classifier.load(models_dir, version)
     if loaded is not None:
         return loaded
+    log.info("training %s model %s on %d examples", meta["kind"], version, len(texts))
     vectors = embedder.embed(texts, kind="query")
     trained = classifier.train(texts, vectors, labels, {
-        "kind": "sentiment", "version": version, "data": [p.name for p in paths],
-        "embedder": embedder.model_id})
-    classifier.save(trained, models_dir)
-    return trained
-
-
-def train_and_save(taxonomy: Taxonomy, embedder: Embedder, models_dir: Path,
-                   texts: list[str], labels: list[str], version: str) -> TrainedClassifier:
-    vectors = embedder.embed(texts, kind="query")
-    trained = classifier.train(texts, vectors, labels, {
-        "kind": "intent", "version": version, "taxonomy": taxonomy.tag,
-        "embedder": embedder.model_id})
+        **meta, "version": version, "embedder": embedder.model_id})
     classifier.save(trained, models_dir)
     return trained
