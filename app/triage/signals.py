@@ -90,12 +90,13 @@ def _rules(path: Path, levels: dict) -> tuple[Rule, ...]:
 
 
 def _compile(path: Path, raw: dict) -> dict[str, tuple[Guarded, ...]]:
-    compiled: dict[str, tuple[Guarded, ...]] = {}
-    for language, patterns in (raw.get("patterns") or {}).items():
-        try:
-            compiled[language] = tuple(Guarded(re.compile(p, re.IGNORECASE), required_literal(p))
-                                       for p in patterns or [])
-        except re.error as exc:
-            raise AppError(f"{path}: rule {raw.get('id')} ({language}): bad pattern: {exc}",
-                           500) from None
-    return compiled
+    return {language: tuple(_guarded(path, raw.get("id"), language, p) for p in patterns or [])
+            for language, patterns in (raw.get("patterns") or {}).items()}
+
+
+def _guarded(path: Path, rule_id: object, language: str, pattern: str) -> Guarded:
+    try:
+        return Guarded(re.compile(pattern, re.IGNORECASE), required_literal(pattern))
+    except re.error as exc:
+        raise AppError(f"{path}: rule {rule_id} ({language}): bad pattern {pattern!r}: {exc}",
+                       500) from None

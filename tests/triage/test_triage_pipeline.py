@@ -77,3 +77,16 @@ def test_result_records_model_and_taxonomy(sqlite_runtime):
     assert result.taxonomy_version == "default@1"
     assert result.reasons[0].startswith(f"intent {result.intent} (")
     assert "runner-up" in result.reasons[0]
+
+
+def test_a_bad_pattern_is_reported_with_its_rule_language_and_text(tmp_path):
+    import pytest
+
+    from app.errors import AppError
+    from app.triage.signals import load_signals
+
+    path = tmp_path / "signals.yaml"
+    path.write_text("version: 1\nurgency:\n  urgent:\n    - id: legal\n      reason: lawyer\n"
+                    "      patterns: {de: ['Anwalt(']}\n", encoding="utf-8")
+    with pytest.raises(AppError, match=r"rule legal \(de\): bad pattern 'Anwalt\(': "):
+        load_signals(path)
