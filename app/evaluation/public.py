@@ -6,6 +6,7 @@ Nothing here is tuned on a test split: abstention thresholds are chosen on a sli
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,33 +30,52 @@ def read_rows(path: Path) -> list[dict]:
             if line.strip()]
 
 
+@dataclass(frozen=True)
+class Embedded:
+    """Labelled rows and their embeddings, computed once and sliced as needed."""
+
+    rows: list[dict]
+    vectors: np.ndarray
+
+    @classmethod
+    def of(cls, embedder: Embedder, rows: list[dict]) -> Embedded:
+        return cls(rows, embedder.embed([r["text"] for r in rows], kind="query"))
+
+    def where(self, keep) -> Embedded:
+        index = [i for i, row in enumerate(self.rows) if keep(i, row)]
+        return Embedded([self.rows[i] for i in index], self.vectors[index])
+
+    @property
+    def texts(self) -> list[str]:
+        return [r["text"] for r in self.rows]
+
+
 def intent_benchmark(embedder: Embedder, dev: list[dict], test: list[dict], label: str,
                      oos: str | None = None) -> dict:
     """Train on dev (in-scope rows), score test; with ``oos``, abstain below a threshold
     picked on held-out dev to catch out-of-scope rows."""
-    train_rows = [r for r in dev if r.get(label) and r[label] != oos]
-    model = _fit(embedder, train_rows, label)
-    texts = [r["text"] for r in test]
-    probs = model.probabilities(texts, embedder.embed(texts, kind="query"))
-    top, conf = _top(model.labels, probs)
+    dev_set = Embedded.of(embedder, [r for r in dev if r.get(label)])
+    model = _fit(dev_set.where(lambda _, r: r[label] != oos), label)
+    top, conf = _predict(model, Embedded.of(embedder, test))
     gold = [r[label] for r in test]
     in_scope = [i for i, g in enumerate(gold) if g != oos]
     result = _scores([gold[i] for i in in_scope], [top[i] for i in in_scope],
                      [conf[i] for i in in_scope])
     if oos:
-        result["oos"] = _oos(embedder, dev, label, oos, gold, conf, in_scope, top)
+        result["oos"] = _oos(choose_threshold(dev_set, label, oos), oos, gold, conf, in_scope,
+                             top)
     return result
 
 
-def _fit(embedder: Embedder, rows: list[dict], label: str):
-    texts = [r["text"] for r in rows]
-    vectors = embedder.embed(texts, kind="query")
-    return classifier.train(texts, vectors, [r[label] for r in rows], {"version": "benchmark"})
+def _fit(data: Embedded, label: str):
+    return classifier.train(data.texts, data.vectors, [r[label] for r in data.rows],
+                            {"version": "benchmark"})
 
 
-def _top(labels: list[str], probs: np.ndarray) -> tuple[list[str], list[float]]:
+def _predict(model, data: Embedded) -> tuple[list[str], list[float]]:
+    probs = model.probabilities(data.texts, data.vectors)
     best = probs.argmax(axis=1)
-    return [labels[i] for i in best], [float(probs[n, i]) for n, i in enumerate(best)]
+    return [model.labels[i] for i in best], [float(probs[n, i]) for n, i in enumerate(best)]
 
 
 def _scores(gold: list[str], predicted: list[str], confidence: list[float]) -> dict:
@@ -68,30 +88,27 @@ def _scores(gold: list[str], predicted: list[str], confidence: list[float]) -> d
             "per_class": {k: v.__dict__ for k, v in per_class(gold, predicted).items()}}
 
 
-def _oos(embedder: Embedder, dev: list[dict], label: str, oos: str, gold: list[str],
-         conf: list[float], in_scope: list[int], top: list[str]) -> dict:
-    threshold = choose_threshold(embedder, dev, label, oos)
-    out_idx = [i for i, g in enumerate(gold) if g == oos]
-    recall = sum(conf[i] < threshold for i in out_idx) / len(out_idx)
+def _oos(threshold: float, oos: str, gold: list[str], conf: list[float],
+         in_scope: list[int], top: list[str]) -> dict:
+    oos_rows = [i for i, g in enumerate(gold) if g == oos]
+    recall = sum(conf[i] < threshold for i in oos_rows) / len(oos_rows)
     kept = [i for i in in_scope if conf[i] >= threshold]
-    return {"threshold": threshold, "oos_recall": round(recall, 4), "n_oos": len(out_idx),
+    return {"threshold": threshold, "oos_recall": round(recall, 4), "n_oos": len(oos_rows),
             "in_scope_accuracy_with_abstention": round(
                 sum(top[i] == gold[i] for i in kept) / len(in_scope), 4)}
 
 
-def choose_threshold(embedder: Embedder, dev: list[dict], label: str, oos: str) -> float:
+def choose_threshold(dev: Embedded, label: str, oos: str) -> float:
     """Split dev; train on one part; pick the threshold that best balances in-scope accuracy
     and out-of-scope recall on the other part."""
     rng = np.random.default_rng(7)
-    held = set(rng.choice(len(dev), int(len(dev) * HELD_OUT_SHARE), replace=False).tolist())
-    fit = [r for i, r in enumerate(dev) if i not in held and r[label] != oos]
-    check = [r for i, r in enumerate(dev) if i in held]
-    model = _fit(embedder, fit, label)
-    texts = [r["text"] for r in check]
-    top, conf = _top(model.labels, model.probabilities(texts, embedder.embed(texts,
-                                                                             kind="query")))
+    held = set(rng.choice(len(dev.rows), int(len(dev.rows) * HELD_OUT_SHARE),
+                          replace=False).tolist())
+    model = _fit(dev.where(lambda i, r: i not in held and r[label] != oos), label)
+    check = dev.where(lambda i, _: i in held)
+    top, conf = _predict(model, check)
     return max(np.arange(0.05, 0.95, 0.05).round(2).tolist(),
-               key=lambda t: _balanced(check, label, oos, top, conf, t))
+               key=lambda t: _balanced(check.rows, label, oos, top, conf, t))
 
 
 def _balanced(rows, label, oos, top, conf, threshold) -> float:
