@@ -84,13 +84,13 @@ def _filter(query: KBQuery, language: str) -> Filter:
 def _best_per_doc(hits: list[tuple[KBHit, str]]) -> list[KBHit]:
     """A document ranks where its first point ranks (section or question); its text comes
     from its best-ranked section when one was found."""
-    order = list(dict.fromkeys(hit.doc_id for hit, _ in hits))
-    first = {doc_id: next(h for h, _ in hits if h.doc_id == doc_id) for doc_id in order}
-    section = {}
+    first: dict[str, KBHit] = {}  # insertion order is the ranking
+    section: dict[str, KBHit] = {}
     for hit, kind in hits:
+        first.setdefault(hit.doc_id, hit)
         if kind == "section":
             section.setdefault(hit.doc_id, hit)
-    return [first[d].model_copy(update=_text_of(section.get(d))) for d in order]
+    return [hit.model_copy(update=_text_of(section.get(d))) for d, hit in first.items()]
 
 
 def _text_of(hit: KBHit | None) -> dict:
