@@ -7,15 +7,23 @@ import json
 import pytest
 from sqlalchemy import func, select
 
+from app.channels.service import TRIAGE_TASK
 from app.conversations.models import Message
 from app.outbox.models import OutboxEntry
+from app.workspaces.models import Workspace
 from tests.factories import inbound
 
 
-def _counts(runtime) -> tuple[int, int]:
+def _counts(runtime, workspace: str) -> tuple[int, int]:
+    """What ingestion writes, in this test's workspace: messages and their triage outbox
+    rows (background tasks of this and other tests write drafting rows meanwhile)."""
     with runtime.session_factory() as session:
-        return (session.scalar(select(func.count()).select_from(Message)),
-                session.scalar(select(func.count()).select_from(OutboxEntry)))
+        ws = session.scalar(select(Workspace.id).where(Workspace.slug == workspace))
+        return (session.scalar(select(func.count()).select_from(Message)
+                               .where(Message.workspace_id == ws)),
+                session.scalar(select(func.count()).select_from(OutboxEntry)
+                               .where(OutboxEntry.workspace_id == ws,
+                                      OutboxEntry.task == TRIAGE_TASK)))
 
 
 def test_new_message_is_accepted_with_ids(client, workspace):
@@ -30,11 +38,11 @@ def test_same_external_id_again_is_a_duplicate_and_stores_nothing(client, worksp
                                                                   sqlite_runtime):
     payload = inbound()
     first = client.post("/v1/messages", json=payload, headers={"X-Workspace": workspace})
-    before = _counts(sqlite_runtime)
+    before = _counts(sqlite_runtime, workspace)
     again = client.post("/v1/messages", json=payload, headers={"X-Workspace": workspace})
     assert again.status_code == 200
     assert again.json() == {**first.json(), "duplicate": True}
-    assert _counts(sqlite_runtime) == before
+    assert _counts(sqlite_runtime, workspace) == before
 
 
 def test_unknown_workspace_is_404(client):
@@ -62,14 +70,14 @@ def _post_raw(client, workspace, body: bytes):
 ])
 def test_bad_fields_are_422_naming_the_field(client, workspace, sqlite_runtime, change, field,
                                              fragment):
-    before = _counts(sqlite_runtime)
+    before = _counts(sqlite_runtime, workspace)
     response = client.post("/v1/messages", json=inbound(**change),
                            headers={"X-Workspace": workspace})
     assert response.status_code == 422
     fields = response.json()["error"]["fields"]
     assert [f["field"] for f in fields] == [field]
     assert fragment in fields[0]["message"]
-    assert _counts(sqlite_runtime) == before
+    assert _counts(sqlite_runtime, workspace) == before
 
 
 def test_missing_field_is_named(client, workspace):
@@ -91,11 +99,11 @@ def test_text_over_the_limit_is_422(client, workspace, sqlite_runtime):
 
 
 def test_malformed_json_is_400(client, workspace, sqlite_runtime):
-    before = _counts(sqlite_runtime)
+    before = _counts(sqlite_runtime, workspace)
     response = _post_raw(client, workspace, b'{"channel": "email", "text": ')
     assert response.status_code == 400
     assert response.json()["error"]["message"].startswith("malformed JSON")
-    assert _counts(sqlite_runtime) == before
+    assert _counts(sqlite_runtime, workspace) == before
 
 
 def test_invalid_utf8_is_a_4xx_with_a_message(client, workspace, sqlite_runtime):
@@ -106,9 +114,9 @@ def test_invalid_utf8_is_a_4xx_with_a_message(client, workspace, sqlite_runtime)
 
 
 def test_body_over_one_megabyte_is_413(client, workspace, sqlite_runtime):
-    before = _counts(sqlite_runtime)
+    before = _counts(sqlite_runtime, workspace)
     body = json.dumps(inbound(text="x" * 1_100_000)).encode()
     response = _post_raw(client, workspace, body)
     assert response.status_code == 413
     assert response.json() == {"error": {"message": "request body over 1000000 bytes"}}
-    assert _counts(sqlite_runtime) == before
+    assert _counts(sqlite_runtime, workspace) == before
