@@ -70,12 +70,18 @@ def ingest(rt, root, slug="default"):
         return ingest_tree(session, workspace.id, root, rt.knowledge_kit(slug))
 
 
-def test_reingesting_an_unchanged_tree_embeds_nothing(rt, tmp_path):
+def returns_and_refunds(tmp_path):
+    """A tree of two documents (3 chunks each: two sections and a sample question)."""
     root = tmp_path / "kb"
     root.mkdir()
     write(root, "returns")
     write(root, "refunds", topic="refund-timing", title="Refund timing",
           body="Refunds arrive within 5 to 10 business days.", question="where is my money")
+    return root
+
+
+def test_reingesting_an_unchanged_tree_embeds_nothing(rt, tmp_path):
+    root = returns_and_refunds(tmp_path)
     first = ingest(rt, root)
     assert (first.documents, first.chunks, first.embedded, first.deleted) == (2, 6, 6, 0)
     embedded_before = rt.embedder.texts
@@ -85,11 +91,7 @@ def test_reingesting_an_unchanged_tree_embeds_nothing(rt, tmp_path):
 
 
 def test_a_changed_section_is_replaced_and_a_removed_document_disappears(rt, tmp_path):
-    root = tmp_path / "kb"
-    root.mkdir()
-    write(root, "returns")
-    write(root, "refunds", topic="refund-timing", title="Refund timing",
-          body="Refunds arrive within 5 to 10 business days.", question="where is my money")
+    root = returns_and_refunds(tmp_path)
     ingest(rt, root)
     write(root, "returns", exception="Personalised items cannot be returned.")
     (root / "refunds.md").unlink()
