@@ -21,7 +21,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 REGULARIZATION_C = 30.0
-RECIPE = "lr-c30+emb+char2-5+word1-2@1000"
+RECIPE = "lr-c30+emb+char2-5+word1-2@1000/grams"
 TEXT_CHARS = 1000  # n-grams of a message's opening; the embedding sees the whole text
 
 
@@ -33,6 +33,29 @@ class IntentPrediction:
     runner_up_confidence: float
 
 
+_CHARS = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=True).build_analyzer()
+_WORDS = TfidfVectorizer(ngram_range=(1, 2), lowercase=True).build_analyzer()
+
+
+def _given(grams: list[str]) -> list[str]:
+    """The analyzer of vectorizers fed n-grams already cut (module-level, so it pickles)."""
+    return grams
+
+
+@dataclass(frozen=True)
+class Grams:
+    """The character and word n-grams of a batch of texts, cut once and shared by every
+    classifier that reads the batch (intent and sentiment)."""
+
+    chars: list[list[str]]
+    words: list[list[str]]
+
+    @classmethod
+    def of(cls, texts: list[str]) -> Grams:
+        texts = [t[:TEXT_CHARS] for t in texts]
+        return cls([_CHARS(t) for t in texts], [_WORDS(t) for t in texts])
+
+
 @dataclass
 class Featurizer:
     """Dense embeddings side by side with character and word n-grams of the same texts."""
@@ -42,16 +65,16 @@ class Featurizer:
 
     @classmethod
     def fit(cls, texts: list[str]) -> Featurizer:
-        texts = [t[:TEXT_CHARS] for t in texts]
-        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2,
-                                sublinear_tf=True, lowercase=True)
-        words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True)
-        return cls(chars.fit(texts), words.fit(texts))
+        grams = Grams.of(texts)
+        chars = TfidfVectorizer(analyzer=_given, min_df=2, sublinear_tf=True)
+        words = TfidfVectorizer(analyzer=_given, sublinear_tf=True)
+        return cls(chars.fit(grams.chars), words.fit(grams.words))
 
-    def transform(self, texts: list[str], vectors: np.ndarray):
-        texts = [t[:TEXT_CHARS] for t in texts]
+    def transform(self, texts: list[str], vectors: np.ndarray, grams: Grams | None = None):
+        grams = grams or Grams.of(texts)
         dense = csr_matrix(np.asarray(vectors, dtype=np.float32))
-        return hstack([dense, self.chars.transform(texts), self.words.transform(texts)]).tocsr()
+        return hstack([dense, self.chars.transform(grams.chars),
+                       self.words.transform(grams.words)]).tocsr()
 
 
 @dataclass
@@ -65,11 +88,14 @@ class TrainedClassifier:
     def model_id(self) -> str:
         return f"{self.meta.get('kind', 'intent')}-lr@{self.meta['version']}"
 
-    def probabilities(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
-        return self.estimator.predict_proba(self.featurizer.transform(texts, vectors))
+    def probabilities(self, texts: list[str], vectors: np.ndarray,
+                      grams: Grams | None = None) -> np.ndarray:
+        return self.estimator.predict_proba(self.featurizer.transform(texts, vectors, grams))
 
-    def predict(self, texts: list[str], vectors: np.ndarray) -> list[IntentPrediction]:
-        return [_prediction(self.labels, row) for row in self.probabilities(texts, vectors)]
+    def predict(self, texts: list[str], vectors: np.ndarray,
+                grams: Grams | None = None) -> list[IntentPrediction]:
+        return [_prediction(self.labels, row)
+                for row in self.probabilities(texts, vectors, grams)]
 
 
 def _prediction(labels: list[str], row: np.ndarray) -> IntentPrediction:

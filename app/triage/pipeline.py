@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from app.providers.embeddings import Embedder
 from app.providers.language import LanguageDetector
 from app.providers.llm import LLMError
-from app.triage.classifier import IntentPrediction, TrainedClassifier
+from app.triage.classifier import Grams, IntentPrediction, TrainedClassifier
 from app.triage.llm_classifier import LLMIntentClassifier
 from app.triage.schemas import TriageInput, TriageOutput
 from app.triage.signals import Signals
@@ -38,13 +38,14 @@ def triage(item: TriageInput, kit: TriageKit) -> TriageOutput:
 
 
 def triage_many(items: list[TriageInput], kit: TriageKit) -> list[TriageOutput]:
-    """Embed the batch once, then label each message."""
+    """Embed the batch and cut its n-grams once, then label each message."""
     texts = [item.text for item in items]
     if not texts:
         return []
     vectors = kit.embedder.embed(texts, kind="query")
-    intents = kit.classifier.predict(texts, vectors)
-    moods = (kit.sentiment_model.predict(texts, vectors) if kit.sentiment_model
+    grams = Grams.of(texts)
+    intents = kit.classifier.predict(texts, vectors, grams)
+    moods = (kit.sentiment_model.predict(texts, vectors, grams) if kit.sentiment_model
              else [None] * len(texts))
     return [_label(item, intent, mood, kit)
             for item, intent, mood in zip(items, intents, moods, strict=True)]

@@ -14,30 +14,58 @@ from app.kit.datafiles import load_yaml
 URGENCY_LEVELS = ("low", "normal", "high", "urgent")
 
 
-def required_literal(pattern: str) -> str | None:
-    """The longest run of plain characters every match must contain (lower-cased), found by
-    walking the top level of the parsed pattern; None when there is none of 3+ characters."""
-    best, run = "", []
-    for op, value in _parser.parse(pattern):
+MIN_LITERAL = 2
+
+
+def required_literals(pattern: str) -> frozenset[str] | None:
+    """Lower-cased strings one of which every match must contain, found in the parsed
+    pattern (a run of plain characters, or one per alternative of a group); the most
+    selective such set, or None when one of its strings is a single ASCII character."""
+    found = _required(_parser.parse(pattern))
+    if not found or any(len(s) < MIN_LITERAL and s.isascii() for s in found):
+        return None
+    return found
+
+
+def _required(items) -> frozenset[str] | None:
+    candidates, run = [], []
+    for op, value in items:
         if op is _constants.LITERAL:
             run.append(chr(value))
             continue
-        best = max(best, "".join(run), key=len)
+        candidates.append(frozenset(["".join(run).lower()]) if run else None)
         run = []
-    best = max(best, "".join(run), key=len).lower()
-    return best if len(best) >= 3 else None
+        candidates.append(_required_in(op, value))
+    candidates.append(frozenset(["".join(run).lower()]) if run else None)
+    found = [c for c in candidates if c]
+    return max(found, key=lambda c: (min(map(len, c)), -len(c)), default=None)
+
+
+def _required_in(op, value) -> frozenset[str] | None:
+    if op is _constants.SUBPATTERN:
+        return _required(value[-1])
+    if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT) and value[0] >= 1:
+        return _required(value[2])
+    if op is _constants.BRANCH:
+        options = [_required(alternative) for alternative in value[1]]
+        return None if not all(options) else frozenset().union(*options)
+    return None
 
 
 @dataclass(frozen=True)
 class Guarded:
-    """A compiled pattern and a literal it cannot match without (a cheap first check)."""
+    """A compiled pattern and strings it cannot match without (a cheap first check)."""
 
     pattern: re.Pattern[str]
-    literal: str | None
+    literals: frozenset[str] | None
 
     def search(self, text: str, lowered: str) -> bool:
-        if self.literal is not None and self.literal not in lowered:
-            return False
+        if self.literals is not None:
+            for literal in self.literals:
+                if literal in lowered:
+                    break
+            else:
+                return False
         return self.pattern.search(text) is not None
 
 
@@ -96,7 +124,7 @@ def _compile(path: Path, raw: dict) -> dict[str, tuple[Guarded, ...]]:
 
 def _guarded(path: Path, rule_id: object, language: str, pattern: str) -> Guarded:
     try:
-        return Guarded(re.compile(pattern, re.IGNORECASE), required_literal(pattern))
+        return Guarded(re.compile(pattern, re.IGNORECASE), required_literals(pattern))
     except re.error as exc:
         raise AppError(f"{path}: rule {rule_id} ({language}): bad pattern {pattern!r}: {exc}",
                        500) from None
