@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from app.drafting.pipeline import DraftKit, draft
-from app.drafting.schemas import DraftInput
+from app.drafting.pipeline import DraftKit, draft, knowledge_query
+from app.drafting.schemas import DraftInput, OrderFacts, first_name
 from app.kit.channels import Channel, Visibility
 from app.kit.jsonl import Row, merge
-from app.knowledge.pipeline import KnowledgeKit, search_many
+from app.knowledge.pipeline import KnowledgeKit, ground_many, search_many
 from app.knowledge.schemas import KBQuery
 from app.triage.pipeline import TriageKit, triage_many
 from app.triage.schemas import TriageInput
@@ -25,6 +25,8 @@ class CaseIn(BaseModel):
     language: str | None = None
     customer: str | dict | None = None
     order_id: str | None = None
+    order: OrderFacts | None = None  # the order system's facts, when the caller has them
+    actions: list[str] = Field(default_factory=list)  # what an agent has already done
 
 
 def _triage_input(case: CaseIn) -> TriageInput:
@@ -51,17 +53,18 @@ def kb_rows(rows: list[Row], kit: KnowledgeKit, k: int) -> list[dict]:
 def draft_rows(rows: list[Row], triage_kit: TriageKit, knowledge: KnowledgeKit,
                kit: DraftKit, k: int) -> list[dict]:
     triaged = triage_many([_triage_input(r.item) for r in rows], triage_kit)
-    queries = [KBQuery(text=r.item.text, market=r.item.market, channel=r.item.channel,
-                       language=t.language) for r, t in zip(rows, triaged, strict=True)]
-    results = search_many(queries, knowledge, k)
+    queries = [knowledge_query(r.item.text, r.item.market, r.item.channel, t, kit)
+               for r, t in zip(rows, triaged, strict=True)]
+    results = ground_many(queries, knowledge, k)
     return [merge(r.raw, _draft_out(r.item, t, res, kit))
             for r, t, res in zip(rows, triaged, results, strict=True)]
 
 
 def _draft_out(case: CaseIn, triage, knowledge, kit: DraftKit) -> dict:
-    name = case.customer.get("name") if isinstance(case.customer, dict) else None
+    name = case.customer.get("name") if isinstance(case.customer, dict) else case.customer
     out = draft(DraftInput(text=case.text, channel=case.channel or "email",
                            visibility=case.visibility, market=case.market,
-                           order_id=case.order_id, customer_name=name), triage, knowledge, kit)
+                           order_id=case.order_id, customer_name=first_name(name),
+                           order=case.order, actions=case.actions), triage, knowledge, kit)
     return {"id": case.id, **out.model_dump(include={
         "text", "language", "channel", "citations", "violations", "needs_human", "reason"})}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -61,8 +62,12 @@ class LLMSettings(BaseModel):
     max_tokens: int = 600
     timeout_seconds: float = 30.0
     max_retries: int = 2
-    structured_method: str = Field(default="json_schema",
-                                   description="json_schema | function_calling | json_mode")
+    structured_method: Literal["json_schema", "function_calling", "json_mode"] = Field(
+        default="json_schema", description="How structured output is asked for "
+        "(llama.cpp server: json_mode).")
+    token_param: Literal["max_completion_tokens", "max_tokens"] = Field(
+        default="max_completion_tokens", description="How the token limit is sent: "
+        "max_completion_tokens (OpenAI) | max_tokens (llama.cpp server, older vLLM/Ollama).")
 
 
 class ApiSettings(BaseModel):
@@ -100,7 +105,14 @@ class KnowledgeSettings(BaseModel):
 
 class DraftingSettings(BaseModel):
     tone_dir: Path = PROJECT_ROOT / "prompts" / "tone"
+    frames_path: Path = PROJECT_ROOT / "prompts" / "drafting" / "composer-v2.yaml"
+    guards_path: Path = PROJECT_ROOT / "prompts" / "drafting" / "guards-v1.yaml"
+    llm_prompt_path: Path = PROJECT_ROOT / "prompts" / "drafting" / "llm-v1.yaml"
     brand: str = "Lumen & Loom"
+    use_llm: bool = Field(default=True, description=(
+        "Draft with the LLM when one is configured (the composer stays the fallback)."))
+    agent_language: str = Field(default="en", pattern=r"^[a-z]{2}$", description=(
+        "Agents read messages and drafts also in this language (needs an LLM)."))
 
 
 class Settings(BaseSettings):

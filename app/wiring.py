@@ -21,6 +21,8 @@ from app.channels.adapters.sandbox import SandboxSender
 from app.config import Settings, get_settings
 from app.db import make_engine, make_session_factory
 from app.drafting.composer import load_frames
+from app.drafting.guards import load_guard_rules
+from app.drafting.llm_drafter import LLMDrafter, load_draft_prompt
 from app.drafting.pipeline import DraftKit
 from app.drafting.tone import load_tone_profiles
 from app.errors import AppError
@@ -103,14 +105,17 @@ class Runtime:
         key = cfg.api_key.get_secret_value() if cfg.api_key else None
         return OpenAICompatibleChat(cfg.base_url, cfg.model, key, cfg.temperature,
                                     cfg.max_tokens, cfg.timeout_seconds, cfg.max_retries,
-                                    cfg.structured_method)
+                                    cfg.structured_method, cfg.token_param)
 
     @cached_property
     def draft_kit(self) -> DraftKit:
         cfg = self.settings.drafting
-        frames = load_frames(self.settings.drafting.tone_dir.parent / "drafting" /
-                             "composer-v1.yaml")
-        return DraftKit(load_tone_profiles(cfg.tone_dir), frames, cfg.brand)
+        detector = self.triage_kit.detector
+        llm = (LLMDrafter(self.chat, load_draft_prompt(cfg.llm_prompt_path))
+               if self.chat is not None and cfg.use_llm else None)
+        return DraftKit(load_tone_profiles(cfg.tone_dir), load_frames(cfg.frames_path),
+                        cfg.brand, load_guard_rules(cfg.guards_path), self.embedder,
+                        lambda text: detector.detect(text).code, llm, cfg.agent_language)
 
     def knowledge_kit(self, workspace_slug: str) -> KnowledgeKit:
         name = collection_name(self.settings.qdrant.collection_prefix, workspace_slug,

@@ -26,6 +26,8 @@ class Draft(Base):
     channel: Mapped[str] = mapped_column(String(32))
     citations: Mapped[list] = mapped_column(default=list)
     violations: Mapped[list] = mapped_column(default=list)
+    repairs: Mapped[list] = mapped_column(default=list)  # what the guards fixed
+    translation: Mapped[dict | None] = mapped_column()  # message and draft for the agent
     needs_human: Mapped[bool] = mapped_column(default=False)
     reason: Mapped[str] = mapped_column(Text, default="")
     drafter: Mapped[str] = mapped_column(String(32))

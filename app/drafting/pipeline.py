@@ -1,19 +1,33 @@
-"""Drafting as a pure function: message, triage and passages in, a checked draft out."""
+"""Drafting as a pure function: message, triage and passages in, a checked draft out.
+
+The grounded composer drafts by default; with an LLM configured the LLM drafts and the
+composer is the fallback on any error or violation the guards cannot repair. Either way the
+draft passes the guards of its channel, and anything a person must look at sets
+``needs_human`` with the reason. The API (through the service), the tasks, the CLI and the
+evaluation runner all call ``draft``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.drafting import composer, guards
-from app.drafting.composer import Frames, Style
-from app.drafting.schemas import Citation, DraftInput, DraftOutput, ViolationOut
+from app.drafting.composer import Content, Frames, Style
+from app.drafting.grounding import select_facts
+from app.drafting.guards import GuardResult, GuardRules
+from app.drafting.llm_drafter import LLMDrafter, LLMRequest, new_canary, prompt_lines
+from app.drafting.schemas import Citation, DraftInput, DraftOutput, Translation, ViolationOut
 from app.drafting.tone import ToneProfile
 from app.errors import invalid
-from app.knowledge.schemas import KBResult
+from app.knowledge.schemas import KBHit, KBQuery, KBResult
+from app.providers.embeddings import Embedder
+from app.providers.llm import LLMError
 from app.triage.schemas import TriageOutput
 
-DRAFTER = "composer"
-MODEL_ID = "none"
+COMPOSER = "composer"
+LLM = "llm"
+NO_MODEL = "none"
 
 
 @dataclass(frozen=True)
@@ -21,6 +35,22 @@ class DraftKit:
     tones: dict[str, ToneProfile]
     frames: Frames
     brand: str
+    rules: GuardRules
+    embedder: Embedder | None = None  # ranks passage sentences; None keeps KB order
+    detect: Callable[[str], str] | None = None  # checks the reply's language
+    llm: LLMDrafter | None = None
+    agent_language: str = "en"
+
+
+@dataclass
+class Drafted:
+    text: str
+    citations: list[Citation]
+    reasons: list[str]
+    drafter: str
+    prompt_id: str
+    model_id: str
+    checked: GuardResult | None = None
 
 
 def draft(item: DraftInput, triage: TriageOutput, knowledge: KBResult,
@@ -30,41 +60,146 @@ def draft(item: DraftInput, triage: TriageOutput, knowledge: KBResult,
         raise invalid("channel", f"no tone profile for channel {item.channel!r}")
     style = Style(tone, kit.frames, kit.brand)
     language = reply_language(triage.language, item.market, kit.frames)
-    text, citations, reasons = _compose(item, knowledge, style, language)
-    checked = guards.check(text, tone, public=item.visibility == "public", order_id=item.order_id)
-    reasons += _review_reasons(triage, checked)
+    result = _drafted(item, triage, knowledge, style, language, kit)
+    reasons = result.reasons + _review_reasons(item, triage, result.checked, kit)
+    checked = result.checked
     return DraftOutput(
-        text=checked.text, language=language, channel=item.channel, citations=citations,
+        text=checked.text, language=language, channel=item.channel,
+        citations=result.citations,
         violations=[ViolationOut(**v.as_dict()) for v in checked.violations],
-        needs_human=bool(reasons), reason="; ".join(reasons), drafter=DRAFTER,
-        prompt_id=f"{kit.frames.tag}+{tone.tag}", model_id=MODEL_ID)
+        repairs=[ViolationOut(**v.as_dict()) for v in checked.repairs],
+        needs_human=bool(reasons), reason="; ".join(dict.fromkeys(reasons)),
+        drafter=result.drafter, prompt_id=result.prompt_id, model_id=result.model_id,
+        translation=_translation(item, checked.text, language, kit))
+
+
+def knowledge_query(text: str, market: str | None, channel: str | None,
+                    triage: TriageOutput, kit: DraftKit) -> KBQuery:
+    """What to search the knowledge base with for a reply: the message in its language,
+    preferring the topics the message's intent needs."""
+    topics = (kit.frames.intent_topics or {}).get(triage.intent, [])
+    return KBQuery(text=text, market=market, channel=channel, language=triage.language,
+                   prefer_topics=list(topics))
 
 
 def reply_language(detected: str, market: str | None, frames: Frames) -> str:
-    if detected in frames.by_language:
+    if detected in frames.languages:
         return detected
     if detected == "und" and market and market.upper() in frames.market_languages:
         return frames.market_languages[market.upper()]
     return "en"
 
 
-def _compose(item: DraftInput, knowledge: KBResult, style: Style,
-             language: str) -> tuple[str, list[Citation], list[str]]:
+def _drafted(item: DraftInput, triage: TriageOutput, knowledge: KBResult, style: Style,
+             language: str, kit: DraftKit) -> Drafted:
+    ctx = _context(item, style, language, kit)
+    if kit.llm is not None and item.visibility != "public":
+        try:
+            drafted = _llm_draft(item, knowledge, style, language, kit, ctx)
+        except LLMError as exc:
+            fallback = f"LLM draft failed ({exc}); the composer wrote this one"
+        else:
+            if not drafted.checked.violations:
+                return drafted
+            fallback = ("LLM draft rejected (" + ", ".join(
+                v.rule for v in drafted.checked.violations) + "); the composer wrote this one")
+        drafted = _composer_draft(item, triage, knowledge, style, language, kit, ctx)
+        drafted.reasons.insert(0, fallback)
+        return drafted
+    return _composer_draft(item, triage, knowledge, style, language, kit, ctx)
+
+
+def _context(item: DraftInput, style: Style, language: str, kit: DraftKit,
+             secrets: tuple[str, ...] = ()) -> guards.Context:
+    order = item.order
+    return guards.Context(
+        tone=style.tone, language=language, public=item.visibility == "public",
+        order_id=item.order_id, customer_text=item.text, actions=frozenset(item.actions),
+        keep_numbers=tuple(n for n in (item.order_id, order and order.tracking_number,
+                                       order and order.order_id) if n),
+        secrets=secrets,
+        order_line=composer.order_line(style, language, item.order_id) if item.order_id
+        else "", private_move=composer.private_move(style, language), detect=kit.detect,
+        wrapper=(composer.greeting(style, language, item.customer_name),
+                 composer.sign_off(style, language)))
+
+
+def _composer_draft(item: DraftInput, triage: TriageOutput, knowledge: KBResult,
+                    style: Style, language: str, kit: DraftKit,
+                    ctx: guards.Context) -> Drafted:
+    text, citations, reasons = _compose(item, triage, knowledge, style, language, kit, ctx)
+    return Drafted(text, citations, reasons, COMPOSER, f"{kit.frames.tag}+{style.tone.tag}",
+                   NO_MODEL, guards.check(text, ctx, kit.rules))
+
+
+def _compose(item: DraftInput, triage: TriageOutput, knowledge: KBResult, style: Style,
+             language: str, kit: DraftKit,
+             ctx: guards.Context) -> tuple[str, list[Citation], list[str]]:
     if item.visibility == "public":
         return composer.public_reply(style, language), [], []
-    if not knowledge.confident:
-        text = composer.holding_reply(style, language, item.customer_name)
-        return text, [], ["no confident answer in the knowledge base"]
-    top = knowledge.hits[0]
-    text = composer.grounded_reply(style, language, top, item.order_id, item.customer_name)
-    return text, [Citation(doc_id=top.doc_id, topic=top.topic)], []
+    content = Content(language, triage.intent, order_id=item.order_id, order=item.order,
+                      name=item.customer_name)
+    if triage.intent in kit.frames.without_knowledge and not triage.needs_human:
+        return composer.grounded_reply(style, content), [], []
+    facts, sources = ([], []) if not knowledge.confident else select_facts(
+        item.text, knowledge.sections or knowledge.hits[:1], language, kit.embedder,
+        allowed=lambda sentence: guards.acceptable(sentence, ctx, kit.rules))
+    if facts:
+        content = Content(**{**content.__dict__, "facts": tuple(facts)})
+        return composer.grounded_reply(style, content), _cite(sources), []
+    if item.order is not None and item.order.status:
+        return composer.grounded_reply(style, content), [], []
+    reason = ("no confident answer in the knowledge base" if not knowledge.confident
+              else f"no knowledge-base passage in {language}")
+    return composer.holding_reply(style, content), [], [reason]
 
 
-def _review_reasons(triage: TriageOutput, checked: guards.GuardResult) -> list[str]:
+def _llm_draft(item: DraftInput, knowledge: KBResult, style: Style, language: str,
+               kit: DraftKit, ctx: guards.Context) -> Drafted:
+    passages = tuple(knowledge.sections or knowledge.hits[:3]) if knowledge.confident else ()
+    request = LLMRequest(item.text, language, style.tone, kit.brand, passages, item.order,
+                         item.order_id, item.visibility == "public", new_canary())
+    reply, system = kit.llm.draft(request)
+    text = composer.wrap(style, language, item.customer_name, reply.reply)
+    ctx = guards.Context(**{**ctx.__dict__,
+                            "secrets": (request.canary, *prompt_lines(system))})
+    cited = [passages[int(i) - 1] for i in reply.cited
+             if str(i).isdigit() and 0 < int(i) <= len(passages)]
+    reasons = [f"the model asks for a human: {reply.reason or 'no reason given'}"] \
+        if reply.needs_human else []
+    return Drafted(text, _cite(cited), reasons, LLM, f"{kit.llm.prompt.tag}+{style.tone.tag}",
+                   kit.llm.model_id, guards.check(text, ctx, kit.rules))
+
+
+def _cite(hits: list[KBHit]) -> list[Citation]:
+    return [Citation(doc_id=h.doc_id, topic=h.topic)
+            for h in {h.doc_id: h for h in hits}.values()]
+
+
+def _review_reasons(item: DraftInput, triage: TriageOutput, checked: GuardResult,
+                    kit: DraftKit) -> list[str]:
     reasons = []
     if triage.needs_human:
         reasons.append("intent uncertain")
     if triage.urgency == "urgent":
         reasons.append("urgent: " + next((r for r in triage.reasons if "urgent" in r), "urgent"))
+    if triage.intent in kit.frames.hand_over:
+        reasons.append(f"{triage.intent}: a person takes over")
+    injected = guards.injection_suspected(item.text, kit.rules)
+    if injected:
+        reasons.append(f"possible prompt injection in the message: {injected!r}")
     reasons += [f"{v.rule}: {v.detail}" for v in checked.violations]
     return reasons
+
+
+def _translation(item: DraftInput, text: str, language: str,
+                 kit: DraftKit) -> Translation | None:
+    """The message and the draft in the agent's language, when an LLM can translate."""
+    if kit.llm is None or language == kit.agent_language:
+        return None
+    try:
+        return Translation(language=kit.agent_language,
+                           message=kit.llm.translate(item.text, kit.agent_language),
+                           draft=kit.llm.translate(text, kit.agent_language))
+    except LLMError:
+        return None

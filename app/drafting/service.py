@@ -10,11 +10,10 @@ from sqlalchemy.orm import Session
 from app.conversations import service as conversations
 from app.conversations.models import Customer
 from app.drafting.models import Draft
-from app.drafting.pipeline import DraftKit, draft
-from app.drafting.schemas import DraftInput
+from app.drafting.pipeline import DraftKit, draft, knowledge_query
+from app.drafting.schemas import DraftInput, first_name
 from app.errors import AppError
-from app.knowledge.pipeline import KnowledgeKit, search
-from app.knowledge.schemas import KBQuery
+from app.knowledge.pipeline import KnowledgeKit, ground_many
 from app.triage import service as triage_service
 from app.workspaces.models import Workspace
 
@@ -32,26 +31,24 @@ def draft_for_message(session: Session, message_id: int, kit: DraftKit,
     triage = triage_service.to_output(result)
     customer = session.get(Customer, message.customer_id)
     knowledge = knowledge_for(session.get(Workspace, message.workspace_id).slug)
-    hits = search(KBQuery(text=message.text, market=message.market, channel=message.channel,
-                          language=triage.language), knowledge, top_k)
+    hits = ground_many([knowledge_query(message.text, message.market, message.channel,
+                                        triage, kit)], knowledge, top_k)[0]
     out = draft(DraftInput(text=message.text, channel=message.channel,
                            visibility=message.visibility, market=message.market,
                            order_id=message.order_id,
-                           customer_name=_first_name(customer.name if customer else None)),
+                           customer_name=first_name(customer.name if customer else None)),
                 triage, hits, kit)
     row = Draft(workspace_id=message.workspace_id, conversation_id=message.conversation_id,
                 message_id=message.id, text=out.text, language=out.language,
                 channel=out.channel, citations=[c.model_dump() for c in out.citations],
                 violations=[v.model_dump() for v in out.violations],
+                repairs=[r.model_dump() for r in out.repairs],
+                translation=out.translation.model_dump() if out.translation else None,
                 needs_human=out.needs_human, reason=out.reason, drafter=out.drafter,
                 prompt_id=out.prompt_id, model_id=out.model_id)
     session.add(row)
     session.flush()
     return row
-
-
-def _first_name(name: str | None) -> str | None:
-    return name.split()[0] if name and name.split() else None
 
 
 def drafts_for_conversation(session: Session, conversation_id: int) -> list[Draft]:

@@ -26,6 +26,14 @@ class ToneProfile:
     greeting_no_name: dict[str, str]
     sign_off: dict[str, str]
     public_reply: dict[str, str] = field(default_factory=dict)
+    marketing_allowed: bool = True
+    off_platform_allowed: bool = True
+    must_include: tuple[str, ...] = ()
+    formatting: str = "plain"
+
+    @property
+    def casual(self) -> bool:
+        return self.register == "casual"
 
     def pick(self, table: dict[str, str], language: str) -> str:
         return table.get(language) or table.get(FALLBACK_LANGUAGE, "")
@@ -54,6 +62,10 @@ def _profile(path: Path, data: dict) -> ToneProfile:
             emojis_allowed=bool(data.get("emojis_allowed")),
             contact_details_allowed=bool(data.get("contact_details_allowed")),
             greeting=data["greeting"], greeting_no_name=data["greeting_no_name"],
-            sign_off=data["sign_off"], public_reply=data.get("public_reply") or {})
+            sign_off=data["sign_off"], public_reply=data.get("public_reply") or {},
+            marketing_allowed=bool(data.get("marketing_allowed", True)),
+            off_platform_allowed=bool(data.get("off_platform_allowed", True)),
+            must_include=tuple(data.get("must_include") or ()),
+            formatting=data.get("formatting", "plain"))
     except (KeyError, TypeError, ValueError) as exc:
         raise AppError(f"{path}: tone profile incomplete or invalid: {exc!r}", 500) from None

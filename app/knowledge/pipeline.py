@@ -9,6 +9,7 @@ dense similarity of the best hit against a floor, so drafting can abstain.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,9 +45,91 @@ def search(query: KBQuery, kit: KnowledgeKit, k: int = 5) -> KBResult:
     return search_many([query], kit, k)[0]
 
 
+IDENTIFIERS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|[#\w-]*\d{4,}[\w-]*")
+
+
+def question_text(text: str) -> str:
+    """The words that say what a message is about: e-mail addresses, links and numbers of
+    4+ digits (order, tracking, phone) carry no topic and pull retrieval off course."""
+    cleaned = " ".join(IDENTIFIERS.sub(" ", text).split())
+    return cleaned or text
+
+
 def search_many(queries: list[KBQuery], kit: KnowledgeKit, k: int = 5) -> list[KBResult]:
+    queries = [q.model_copy(update={"text": question_text(q.text)}) for q in queries]
     vectors = kit.embedder.embed([q.text for q in queries], kind="query")
     return [_search_one(q, v, kit, k) for q, v in zip(queries, vectors, strict=True)]
+
+
+PREFERRED_BONUS = 0.15  # added to the similarity of a topic the caller prefers
+CHANNEL_BONUS = 0.1  # ... and of a topic with a document written for the message's channel
+SUB_QUESTIONS = 6  # sentences of a message searched on their own
+CLAUSE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])|\n+")
+HIDDEN = re.compile(r"<!--.*?-->", re.S)
+
+
+def ground_many(queries: list[KBQuery], kit: KnowledgeKit, k: int = 5,
+                sections: int = 4) -> list[KBResult]:
+    """Knowledge for replies to whole messages, which ask one thing among greetings,
+    context and noise: the message is searched whole and sentence by sentence, each topic
+    scores its best similarity to any of them, plus a bonus when the caller prefers it (the
+    topics of the message's intent). Each confident result carries the best sections of
+    its top two documents, which drafting quotes from."""
+    out = []
+    for query in queries:
+        text = question_text(HIDDEN.sub(" ", query.text))
+        subs = [c.strip() for c in CLAUSE.split(text) if len(c.strip()) >= 8][:SUB_QUESTIONS]
+        parts = [text] + (subs if len(subs) > 1 else [])
+        vectors = kit.embedder.embed(parts, kind="query")
+        query = query.model_copy(update={"text": text})
+        result = _by_topic(query, [_search_one(query.model_copy(update={"text": part}), v,
+                                               kit, PER_LANGUAGE) for part, v in
+                                   zip(parts, vectors, strict=True)], kit, k)
+        out.append(_with_sections(query, vectors[0], result, kit, sections)
+                   if result.confident and result.hits else result)
+    return out
+
+
+def _by_topic(query: KBQuery, results: list[KBResult], kit: KnowledgeKit,
+              k: int) -> KBResult:
+    best: dict[str, float] = {}
+    first: dict[str, KBHit] = {}
+    for_channel: set[str] = set()
+    for hit in (h for r in results for h in r.hits):
+        best[hit.topic] = max(best.get(hit.topic, 0.0), hit.similarity)
+        first.setdefault(hit.doc_id, hit)
+        if query.channel and query.channel in hit.channels:
+            for_channel.add(hit.topic)
+    score = {t: s + (PREFERRED_BONUS if t in query.prefer_topics else 0.0)
+             + (CHANNEL_BONUS if t in for_channel else 0.0) for t, s in best.items()}
+    order = sorted(score, key=lambda t: -score[t])
+    rank = {doc: i for i, doc in enumerate(h.doc_id for h in results[0].hits)}
+    market = (query.market or "").upper()
+    hits = sorted(first.values(), key=lambda h: (  # within a topic as in merge_by_topic
+        order.index(h.topic), h.language != query.language, market not in h.markets,
+        rank.get(h.doc_id, len(rank))))
+    confident = bool(best) and max(best.values()) >= kit.min_score
+    return KBResult(hits=_monotonic(hits)[:k], confident=confident)
+
+
+def _with_sections(query: KBQuery, vector: np.ndarray, result: KBResult, kit: KnowledgeKit,
+                   k: int) -> KBResult:
+    """The best sections of the top document of each of the first two topics."""
+    tops: list[KBHit] = []
+    for hit in result.hits:
+        if hit.topic not in {t.topic for t in tops}:
+            tops.append(hit)
+    found: list[KBHit] = []
+    for top in tops[:2]:
+        terms = (_sparse(sparse.encode_query(query.text, top.language or FALLBACK_LANGUAGE))
+                 if kit.hybrid else None)
+        where = Filter({"doc_id": [top.doc_id], "kind": ["section"]})
+        points = kit.store.search(kit.collection, vector.tolist(), k, sparse=terms,
+                                  where=where, sparse_weight=kit.sparse_weight)
+        ranked = sorted((_hit(p.payload, p.score, p.similarity) for p in points),
+                        key=lambda h: -h.similarity)
+        found += ranked or [top]
+    return result.model_copy(update={"sections": found})
 
 
 def _search_one(query: KBQuery, vector: np.ndarray, kit: KnowledgeKit, k: int) -> KBResult:
@@ -127,7 +210,8 @@ def _hit(payload: dict, score: float, similarity: float) -> KBHit:
     return KBHit(doc_id=payload["doc_id"], topic=payload["topic"], title=payload["title"],
                  score=round(score, 4), similarity=round(similarity, 4), text=payload["text"],
                  heading=" > ".join(payload.get("heading_path", [])),
-                 language=payload.get("language", ""), markets=payload.get("markets", []))
+                 language=payload.get("language", ""), markets=payload.get("markets", []),
+                 channels=payload.get("channels", []))
 
 
 def _sparse(vector: sparse.Sparse) -> SparseVector:

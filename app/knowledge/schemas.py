@@ -8,6 +8,7 @@ class KBQuery(BaseModel):
     market: str | None = None
     channel: str | None = None
     language: str | None = None
+    prefer_topics: list[str] = []  # e.g. the topics of the message's intent
 
 
 class KBHit(BaseModel):
@@ -20,8 +21,10 @@ class KBHit(BaseModel):
     heading: str = ""
     language: str = ""
     markets: list[str] = []
+    channels: list[str] = []
 
 
 class KBResult(BaseModel):
     hits: list[KBHit]
     confident: bool
+    sections: list[KBHit] = []  # the top document's sections ranked for the question
