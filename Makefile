@@ -1,6 +1,7 @@
 # The two commands of the README:
 #   make run   set up .venv and run the service on its embedded defaults with demo data
-#   make test  set up .venv and the test servers (PostgreSQL, Redis from apt), run every test
+#   make test  set up .venv and the test servers (PostgreSQL, Redis from apt; an
+#              OpenAI-compatible llama.cpp server in .venv-llm), run every test
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -33,6 +34,7 @@ $(STAMP): pyproject.toml
 
 services:
 	scripts/install_test_services.sh
+	scripts/install_llm_server.sh
 
 lint: $(STAMP)
 	$(BIN)/lint-imports

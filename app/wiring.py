@@ -29,7 +29,7 @@ from app.errors import AppError
 from app.kit import taskqueue
 from app.knowledge.pipeline import KnowledgeKit, collection_name
 from app.outbox.service import Claim
-from app.providers.embeddings import Embedder
+from app.providers.embeddings import CachedEmbedder, Embedder
 from app.providers.llm import ChatModel
 from app.providers.vector_store import VectorStore
 from app.triage.llm_classifier import LLMIntentClassifier, load_prompt
@@ -114,7 +114,8 @@ class Runtime:
         llm = (LLMDrafter(self.chat, load_draft_prompt(cfg.llm_prompt_path))
                if self.chat is not None and cfg.use_llm else None)
         return DraftKit(load_tone_profiles(cfg.tone_dir), load_frames(cfg.frames_path),
-                        cfg.brand, load_guard_rules(cfg.guards_path), self.embedder,
+                        cfg.brand, load_guard_rules(cfg.guards_path),
+                        CachedEmbedder(self.embedder),
                         lambda text: detector.detect(text).code, llm, cfg.agent_language)
 
     def knowledge_kit(self, workspace_slug: str) -> KnowledgeKit:

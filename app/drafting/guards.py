@@ -143,9 +143,10 @@ def _strip_forbidden(result: GuardResult, ctx: Context, rules: GuardRules) -> No
         _strip_chars(result, EMOJI, "emoji", "emoji removed")
 
 
-def acceptable(sentence: str, ctx: Context, rules: GuardRules) -> bool:
-    """Whether the guards would keep this sentence (drafters pick among those)."""
-    return not any(finder(sentence) for _, _, finder in _sentence_rules(ctx, rules))
+def sentence_filter(ctx: Context, rules: GuardRules) -> Callable[[str], bool]:
+    """Whether the guards would keep a sentence (drafters pick among those)."""
+    finders = [finder for _, _, finder in _sentence_rules(ctx, rules)]
+    return lambda sentence: not any(finder(sentence) for finder in finders)
 
 
 def _sentence_rules(ctx: Context, rules: GuardRules) -> list[tuple[str, str, Finder]]:

@@ -143,7 +143,7 @@ def _compose(item: DraftInput, triage: TriageOutput, knowledge: KBResult, style:
         return composer.grounded_reply(style, content), [], []
     facts, sources = ([], []) if not knowledge.confident else select_facts(
         item.text, knowledge.sections or knowledge.hits[:1], language, kit.embedder,
-        allowed=lambda sentence: guards.acceptable(sentence, ctx, kit.rules))
+        allowed=guards.sentence_filter(ctx, kit.rules))
     if facts:
         content = Content(**{**content.__dict__, "facts": tuple(facts)})
         return composer.grounded_reply(style, content), _cite(sources), []

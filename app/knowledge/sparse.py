@@ -74,7 +74,7 @@ def _stemmer(language: str | None):
     if name is None:
         return lambda word: word
     stemmer = snowballstemmer.stemmer(name)
-    return lambda word: stemmer.stemWord(word)
+    return lru_cache(maxsize=200_000)(stemmer.stemWord)  # words repeat: stem each once
 
 
 def term_id(term: str) -> int:

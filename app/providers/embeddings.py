@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from typing import Literal, Protocol
 
 import numpy as np
@@ -23,6 +25,37 @@ class Embedder(Protocol):
     dimension: int
 
     def embed(self, texts: list[str], kind: Kind = "passage") -> np.ndarray: ...
+
+
+class CachedEmbedder:
+    """Remembers the vectors of texts it has embedded (e.g. knowledge-base sentences, which
+    every draft ranks again); embeds only the texts it has not seen. Bounded, least recently
+    used first out."""
+
+    def __init__(self, inner: Embedder, max_texts: int = 50_000) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.dimension = inner.dimension
+        self._max = max_texts
+        self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed(self, texts: list[str], kind: Kind = "passage") -> np.ndarray:
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if (kind, t) not in self._vectors))
+        if missing:
+            fresh = self.inner.embed(missing, kind=kind)
+            with self._lock:
+                for text, vector in zip(missing, fresh, strict=True):
+                    self._vectors[(kind, text)] = vector
+                while len(self._vectors) > self._max:
+                    self._vectors.popitem(last=False)
+        with self._lock:
+            rows = []
+            for text in texts:
+                self._vectors.move_to_end((kind, text))
+                rows.append(self._vectors[(kind, text)])
+        return np.stack(rows) if rows else np.zeros((0, self.dimension), dtype=np.float32)
 
 
 def unit_rows(vectors: np.ndarray) -> np.ndarray:

@@ -33,6 +33,8 @@ class DraftOut(BaseModel):
     channel: str
     citations: list[dict]
     violations: list[dict]
+    repairs: list[dict] = []
+    translation: dict | None = None
     needs_human: bool
     reason: str
     drafter: str

