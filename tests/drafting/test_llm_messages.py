@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from app.config import PROJECT_ROOT
-from app.drafting.llm_drafter import LLMRequest, body_budget, build_messages, defuse, \
-    load_draft_prompt
+from app.drafting.llm_drafter import (
+    LLMRequest,
+    body_budget,
+    build_messages,
+    defuse,
+    load_draft_prompt,
+)
 from app.drafting.tone import load_tone_profiles
 from tests.drafting.kit import RETURNS_EN
 
