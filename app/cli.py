@@ -69,8 +69,9 @@ def run_batch(input_path: Path, output_path: Path, label: str,
             bar.update(task, completed=rows[-1].line)
 
 
-InputOpt = Annotated[Path, typer.Option("--input", help="JSON Lines input")]
-OutputOpt = Annotated[Path, typer.Option("--output", help="JSON Lines output")]
+# a group's own batch run (omnireply triage|draft --input --output) beside its subcommands
+MaybeInput = Annotated[Path | None, typer.Option("--input", help="JSON Lines input")]
+MaybeOutput = Annotated[Path | None, typer.Option("--output", help="JSON Lines output")]
 
 
 triage_app = typer.Typer(help="Triage messages; train and measure the models.")
@@ -78,10 +79,7 @@ app.add_typer(triage_app, name="triage")
 
 
 @triage_app.callback(invoke_without_command=True)
-def triage(ctx: typer.Context,
-           input: Annotated[Path | None, typer.Option("--input", help="JSON Lines input")] = None,
-           output: Annotated[Path | None, typer.Option("--output", help="JSON Lines output")]
-           = None) -> None:
+def triage(ctx: typer.Context, input: MaybeInput = None, output: MaybeOutput = None) -> None:
     """Label each message of --input: intent, sentiment, urgency, language, reasons."""
     if ctx.invoked_subcommand:
         return
@@ -181,10 +179,7 @@ app.add_typer(draft_app, name="draft")
 
 
 @draft_app.callback(invoke_without_command=True)
-def draft(ctx: typer.Context,
-          input: Annotated[Path | None, typer.Option("--input", help="JSON Lines input")] = None,
-          output: Annotated[Path | None, typer.Option("--output", help="JSON Lines output")]
-          = None) -> None:
+def draft(ctx: typer.Context, input: MaybeInput = None, output: MaybeOutput = None) -> None:
     """Draft a reply for each message of --input (triage, knowledge search, drafter,
     guards)."""
     if ctx.invoked_subcommand:

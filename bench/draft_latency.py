@@ -14,13 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from report import latency, save  # noqa: E402
 
 from app.batch import CaseIn, draft_rows  # noqa: E402
 from app.config import PROJECT_ROOT, Settings  # noqa: E402
@@ -32,22 +32,6 @@ from app.knowledge.service import ingest_tree  # noqa: E402
 from app.setup import prepare_database  # noqa: E402
 from app.wiring import build_runtime  # noqa: E402
 from app.workspaces.service import ensure_workspace  # noqa: E402
-
-RESULTS = Path(__file__).parent / "results"
-
-
-def timings(fn, items) -> list[float]:
-    samples = []
-    for item in items:
-        start = time.perf_counter()
-        fn(item)
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
-
-
-def summary(samples: list[float]) -> dict:
-    return {"p50_ms": round(statistics.median(samples), 1),
-            "p95_ms": round(statistics.quantiles(samples, n=20)[18], 1)}
 
 
 def main() -> None:
@@ -66,19 +50,16 @@ def main() -> None:
         rows = [Row(n, r, CaseIn.model_validate(r)) for n, r in enumerate(raw, 1)]
         kits = (runtime.triage_kit, knowledge, runtime.draft_kit, 5)
         draft_rows(rows[:4], *kits)  # warm-up
-        cold = timings(lambda row: draft_rows([row], *kits), rows)
-        drafts = timings(lambda row: draft_rows([row], *kits), rows)  # sentence vectors cached
-        searches = timings(lambda row: search(KBQuery(
+        cold = latency(lambda row: draft_rows([row], *kits), rows)
+        warm = latency(lambda row: draft_rows([row], *kits), rows)  # sentence vectors cached
+        searches = latency(lambda row: search(KBQuery(
             text=row.item.text, market=row.item.market, channel=row.item.channel), knowledge),
             rows)
         result = {"model": runtime.embedder.model_id, "messages": len(rows),
-                  "draft_first_time": summary(cold), "draft": summary(drafts),
-                  "search": summary(searches)}
+                  "draft_first_time": cold, "draft": warm, "search": searches}
         result["ratio_p50"] = round(result["draft"]["p50_ms"] / result["search"]["p50_ms"], 1)
         runtime.close()
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "draft_latency.json").write_text(json.dumps(result, indent=2))
-    print(json.dumps(result, indent=2))
+    save("draft_latency", result)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ ratios against the baseline of the same run, not as absolute times.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import tempfile
@@ -23,6 +22,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
 from qdrant_client import QdrantClient  # noqa: E402
+from report import save  # noqa: E402
 
 from app.config import Settings  # noqa: E402
 from app.db import unit_of_work  # noqa: E402
@@ -36,9 +36,6 @@ from app.workspaces.service import ensure_workspace  # noqa: E402
 
 LANGUAGES = ["en", "de", "fr", "es", "it", "ja", "zh", "nl", "pt"]
 DIM = 512
-RESULTS = Path(__file__).parent / "results"
-
-
 def ingest_times(tmp: Path) -> dict:
     """Cold ingest of the shipped knowledge base, then a re-run on the unchanged tree."""
     runtime = build_runtime(Settings(_env_file=None, data_dir=tmp / "ingest"))
@@ -135,9 +132,7 @@ def main() -> None:
         result = {"ingest": ingest_times(Path(tmp)),
                   "search": [bench_size(int(n), args.queries, Path(tmp), rng)
                              for n in args.sizes.split(",")]}
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "kb_search.json").write_text(json.dumps(result, indent=2))
-    print(json.dumps(result, indent=2))
+    save("kb_search", result)
 
 
 if __name__ == "__main__":

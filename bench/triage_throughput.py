@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -20,12 +19,12 @@ from pathlib import Path
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from report import latency, save  # noqa: E402
+
 from app.config import PROJECT_ROOT, Settings  # noqa: E402
 from app.triage.pipeline import triage_many  # noqa: E402
 from app.triage.schemas import TriageInput  # noqa: E402
 from app.wiring import build_runtime  # noqa: E402
-
-RESULTS = Path(__file__).parent / "results"
 
 
 def messages(n: int) -> list[str]:
@@ -40,16 +39,6 @@ def rate(fn, texts: list[str], batch: int) -> float:
     for i in range(0, len(texts), batch):
         fn(texts[i:i + batch])
     return len(texts) / (time.perf_counter() - start)
-
-
-def single_latency(fn, texts: list[str]) -> dict:
-    samples = []
-    for text in texts:
-        start = time.perf_counter()
-        fn([text])
-        samples.append((time.perf_counter() - start) * 1000)
-    return {"p50_ms": round(statistics.median(samples), 2),
-            "p95_ms": round(statistics.quantiles(samples, n=20)[18], 2)}
 
 
 def main() -> None:
@@ -67,13 +56,11 @@ def main() -> None:
         result = {"model": kit.embedder.model_id, "messages": len(texts), "batch": args.batch,
                   "embed_per_s": round(rate(embed, texts, args.batch), 1),
                   "triage_per_s": round(rate(run, texts, args.batch), 1),
-                  "triage_single": single_latency(run, texts[:200]),
-                  "embed_single": single_latency(embed, texts[:200])}
+                  "triage_single": latency(run, texts[:200]),
+                  "embed_single": latency(embed, texts[:200])}
         result["ratio"] = round(result["triage_per_s"] / result["embed_per_s"], 2)
         runtime.close()
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "triage_throughput.json").write_text(json.dumps(result, indent=2))
-    print(json.dumps(result, indent=2))
+    save("triage_throughput", result)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from app.drafting.schemas import OrderFacts
 from app.drafting.tone import ToneProfile
 from app.errors import AppError
-from app.kit.datafiles import load_yaml
+from app.kit.prompts import PromptFile, load_prompt_file
 from app.knowledge.schemas import KBHit
 from app.providers.llm import ChatModel, LLMError
 
@@ -37,33 +37,26 @@ class TranslatedText(BaseModel):
     text: str = Field(min_length=1)
 
 
-@dataclass(frozen=True)
-class DraftPrompt:
-    id: str
-    version: int
-    system: str
-    user: str
-    translate_system: str
-    translate_user: str
-    rules: dict[str, str]
-    language_names: dict[str, str]
+TEMPLATES = ("system", "user", "translate_system", "translate_user")
+
+
+class DraftPrompt(PromptFile):
+    """The drafting prompt: its templates, the rule lines per channel setting, and the
+    names of the reply languages."""
 
     @property
-    def tag(self) -> str:
-        return f"{self.id}@{self.version}"
+    def rules(self) -> dict[str, str]:
+        return self.data.get("rules") or {}
 
     def language_name(self, code: str) -> str:
-        return self.language_names.get(code, code)
+        return (self.data.get("language_names") or {}).get(code, code)
 
 
 def load_draft_prompt(path: Path) -> DraftPrompt:
-    data = load_yaml(path)
-    try:
-        return DraftPrompt(data["id"], int(data["version"]), data["system"], data["user"],
-                           data["translate_system"], data["translate_user"], data["rules"],
-                           data.get("language_names") or {})
-    except (KeyError, TypeError, ValueError) as exc:
-        raise AppError(f"{path}: drafting prompt incomplete or invalid: {exc!r}", 500) from None
+    loaded = load_prompt_file(path, TEMPLATES)
+    if not isinstance(loaded.data.get("rules"), dict):
+        raise AppError(f"{path}: prompt lacks its rules", 500)
+    return DraftPrompt(loaded.id, loaded.version, loaded.templates, loaded.data)
 
 
 @dataclass(frozen=True)

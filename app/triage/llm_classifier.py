@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from app.kit.datafiles import load_yaml
+from app.kit.prompts import PromptFile, load_prompt_file
 from app.providers.llm import ChatModel, LLMError
 from app.triage.taxonomy import Taxonomy
 
@@ -18,28 +18,15 @@ class LLMIntentAnswer(BaseModel):
     reason: str = Field(max_length=400)
 
 
-@dataclass(frozen=True)
-class Prompt:
-    id: str
-    version: int
-    system: str
-    user: str
-
-    @property
-    def tag(self) -> str:
-        return f"{self.id}@{self.version}"
-
-
-def load_prompt(path: Path) -> Prompt:
-    data = load_yaml(path)
-    return Prompt(data["id"], int(data["version"]), data["system"], data["user"])
+def load_prompt(path: Path) -> PromptFile:
+    return load_prompt_file(path, ("system", "user"))
 
 
 @dataclass(frozen=True)
 class LLMIntentClassifier:
     chat: ChatModel
     taxonomy: Taxonomy
-    prompt: Prompt
+    prompt: PromptFile
 
     @property
     def model_id(self) -> str:
