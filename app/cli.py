@@ -361,6 +361,70 @@ def db_upgrade() -> None:
     err.print("database is up to date")
 
 
+users_app = typer.Typer(no_args_is_help=True, help="People who sign in.")
+keys_app = typer.Typer(no_args_is_help=True, help="API keys for programs.")
+app.add_typer(users_app, name="users")
+app.add_typer(keys_app, name="keys")
+WorkspacesOpt = Annotated[list[str] | None, typer.Option(
+    "--workspace", help="A workspace slug it may act in (repeat); all when omitted")]
+
+
+@users_app.command("create")
+def users_create(
+    email: Annotated[str, typer.Option(help="Sign-in e-mail address")],
+    role: Annotated[str, typer.Option(help="agent | qa_lead | admin")] = "agent",
+    name: Annotated[str | None, typer.Option(help="Display name")] = None,
+    workspace: WorkspacesOpt = None,
+    password: Annotated[str | None, typer.Option(
+        help="At least 10 characters; asked for when omitted",
+        prompt=True, hide_input=True, confirmation_prompt=True)] = None,
+) -> None:
+    """Create a user with an argon2-hashed password."""
+    from app.accounts.service import create_user
+    from app.db import unit_of_work
+    from app.setup import prepare_database
+
+    rt = _runtime()
+    prepare_database(rt)
+    with unit_of_work(rt.session_factory) as session:
+        user = create_user(session, email, name or email.split("@")[0], role, password or "",
+                           workspace or [])
+        err.print(f"user {user.email} ({user.role}) created, workspaces: "
+                  f"{', '.join(user.workspaces)}")
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Option(help="What the key is for, e.g. 'shopify sync'")],
+    role: Annotated[str, typer.Option(help="agent | qa_lead | admin | bot | integration")]
+    = "integration",
+    workspace: WorkspacesOpt = None,
+) -> None:
+    """Create an API key and print it once (only its hash is stored)."""
+    from app.accounts.service import create_api_key
+    from app.db import unit_of_work
+    from app.setup import prepare_database
+
+    rt = _runtime()
+    prepare_database(rt)
+    with unit_of_work(rt.session_factory) as session:
+        row, key = create_api_key(session, name, role, workspace or [])
+        err.print(f"API key {row.prefix} ({row.role}) for {', '.join(row.workspaces)}; "
+                  "store it now, it is not shown again:")
+    print(key)
+
+
+@keys_app.command("revoke")
+def keys_revoke(prefix: Annotated[str, typer.Argument(help="The key's prefix")]) -> None:
+    """Revoke an API key: it stops working at once."""
+    from app.accounts.service import revoke_api_key
+    from app.db import unit_of_work
+
+    with unit_of_work(_runtime().session_factory) as session:
+        row = revoke_api_key(session, prefix)
+        err.print(f"API key {row.prefix} ({row.name}) revoked")
+
+
 @demo_app.command("seed")
 def demo_seed() -> None:
     """Index the knowledge base (if empty) and load the demo messages; run their tasks."""

@@ -94,3 +94,25 @@ def test_missing_input_file_is_a_clear_error(runner, tmp_path):
     result = runner.invoke(cli.app, ["triage", "--input", str(tmp_path / "nope.jsonl"),
                                      "--output", str(tmp_path / "o.jsonl")])
     assert result.exit_code != 0
+
+
+def test_keys_create_prints_a_working_key_once_and_revoke_stops_it(runner, sqlite_runtime):
+    from app.accounts.service import authenticate_key
+
+    made = runner.invoke(cli.app, ["keys", "create", "--name", "cli test", "--role", "bot",
+                                   "--workspace", "default"])
+    assert made.exit_code == 0, made.output
+    key = made.stdout.strip().splitlines()[-1]
+    with sqlite_runtime.session_factory() as session:
+        assert authenticate_key(session, key).role == "bot"
+    prefix = key.split("_")[1]
+    assert runner.invoke(cli.app, ["keys", "revoke", prefix]).exit_code == 0
+    with sqlite_runtime.session_factory() as session:
+        assert authenticate_key(session, key) is None
+
+
+def test_users_create_refuses_a_short_password_with_the_reason(runner):
+    result = runner.invoke(cli.app, ["users", "create", "--email", "x@shop.example",
+                                     "--password", "short"])
+    assert result.exit_code != 0
+    assert str(result.exception) == "password: at least 10 characters"

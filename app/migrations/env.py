@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+from app.accounts import models as _accounts  # noqa: F401
 from app.audit import models as _audit  # noqa: F401
 from app.channels import models as _channels  # noqa: F401
 from app.conversations import models as _conversations  # noqa: F401
