@@ -213,16 +213,35 @@ MARKUP = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+|\*\*|__|`", re.M)
 SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
 
 
+ABBREVIATIONS = {"bzw.", "z.b.", "e.g.", "i.e.", "etc.", "ca.", "nr.", "vs.", "approx.", "ecc.",
+                 "bijv.", "d.h.", "u.a.", "incl.", "excl.", "max.", "min.", "no.", "art.", "ex."}
+INITIAL = re.compile(r"(?:^|\s)\w\.$")  # "z." of "z. B.", "p." of "p. ex."
+
+
 def passage_sentences(text: str) -> list[str]:
     """A passage's sentences without Markdown: list items become sentences; headings, table
-    rows and fragments (unbalanced brackets) are left out."""
+    rows and fragments (a list item that continues a sentence, unbalanced brackets) are left
+    out, and abbreviations do not end a sentence."""
     lines = [MARKUP.sub("", line).strip() for line in text.splitlines()
              if line.strip() and not line.lstrip().startswith(("#", "|"))]
     out = []
     for line in lines:
+        if line[-1] in ";,；，、" or line[0].islower():
+            continue  # part of a sentence that an earlier line started
         line = line if line[-1] in ".!?。！？:：" else line + ("。" if _cjk(line) else ".")
-        out += [s.strip() for s in SENTENCE.split(line)
-                if len(s.strip()) > 3 and _balanced(s)]
+        out += [s for s in _joined_abbreviations(SENTENCE.split(line))
+                if len(s) > 3 and _balanced(s)]
+    return out
+
+
+def _joined_abbreviations(pieces: list[str]) -> list[str]:
+    out: list[str] = []
+    for piece in (p.strip() for p in pieces if p.strip()):
+        last = out[-1].lower() if out else ""
+        if out and (last.rsplit(" ", 1)[-1] in ABBREVIATIONS or INITIAL.search(last)):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
     return out
 
 

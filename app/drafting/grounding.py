@@ -22,6 +22,7 @@ OVERLAP_WEIGHT = 0.15  # share of the question's stemmed words a sentence contai
 def select_facts(question: str, passages: list[KBHit], language: str,
                  embedder: Embedder | None, limit: int = MAX_FACTS,
                  allowed: Callable[[str], bool] = lambda sentence: True,
+                 favoured: Callable[[KBHit], bool] = lambda passage: False,
                  ) -> tuple[list[str], list[KBHit]]:
     """Up to ``limit`` sentences in the reply's language, most similar to the question, in
     the order the knowledge base gives them; and the passages they come from. Passages come
@@ -38,20 +39,23 @@ def select_facts(question: str, passages: list[KBHit], language: str,
         question, sentences, language)
     scores = scores + np.array([(FIRST_SECTION_BONUS if c[0] == 0 else 0.0)
                                 - POSITION_PENALTY * c[1] for c in candidates])
-    chosen = _choose(candidates, scores, limit)
+    chosen = _choose(candidates, scores, limit, favoured)
     sources = list({candidates[i][2].doc_id: candidates[i][2] for i in chosen}.values())
     return [candidates[i][3] for i in chosen], sources
 
 
-def _choose(candidates: list[tuple], scores: np.ndarray, limit: int) -> list[int]:
+def _choose(candidates: list[tuple], scores: np.ndarray, limit: int,
+            favoured: Callable[[KBHit], bool]) -> list[int]:
     """The top passage's best sentences (within WITHIN of its best), and the best sentence
-    of another passage of the same quality when the question also touches that."""
+    of another document when it scores better still, or nearly as well and its topic is
+    one the message is expected to need (``favoured``)."""
     top_doc = candidates[0][2].doc_id
     own = [i for i in np.argsort(-scores) if candidates[i][2].doc_id == top_doc]
     best = float(scores[own[0]])
     chosen = [i for i in own[:limit] if scores[i] >= best - WITHIN]
     other = [i for i in np.argsort(-scores) if candidates[i][2].doc_id != top_doc]
-    if other and scores[other[0]] >= best - WITHIN:
+    if other and (scores[other[0]] >= best or (
+            scores[other[0]] >= best - WITHIN and favoured(candidates[other[0]][2]))):
         chosen = chosen[:limit - 1] + [other[0]]
     return sorted(chosen, key=lambda i: (candidates[i][0], candidates[i][1]))
 

@@ -143,7 +143,8 @@ def _compose(item: DraftInput, triage: TriageOutput, knowledge: KBResult, style:
         return composer.grounded_reply(style, content), [], []
     facts, sources = ([], []) if not knowledge.confident else select_facts(
         item.text, knowledge.sections or knowledge.hits[:1], language, kit.embedder,
-        allowed=guards.sentence_filter(ctx, kit.rules))
+        allowed=guards.sentence_filter(ctx, kit.rules),
+        favoured=lambda passage: _expected(passage, triage, item.channel, kit))
     if facts:
         content = Content(**{**content.__dict__, "facts": tuple(facts)})
         return composer.grounded_reply(style, content), _cite(sources), []
@@ -152,6 +153,13 @@ def _compose(item: DraftInput, triage: TriageOutput, knowledge: KBResult, style:
     reason = ("no confident answer in the knowledge base" if not knowledge.confident
               else f"no knowledge-base passage in {language}")
     return composer.holding_reply(style, content), [], [reason]
+
+
+def _expected(passage: KBHit, triage: TriageOutput, channel: str, kit: DraftKit) -> bool:
+    """A passage the message is expected to need: its intent's topic, or written for its
+    channel."""
+    topics = (kit.frames.intent_topics or {}).get(triage.intent, [])
+    return passage.topic in topics or channel in passage.channels
 
 
 def _llm_draft(item: DraftInput, knowledge: KBResult, style: Style, language: str,

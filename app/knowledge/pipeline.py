@@ -102,12 +102,12 @@ def _by_topic(query: KBQuery, results: list[KBResult], kit: KnowledgeKit,
             for_channel.add(hit.topic)
     score = {t: s + (PREFERRED_BONUS if t in query.prefer_topics else 0.0)
              + (CHANNEL_BONUS if t in for_channel else 0.0) for t, s in best.items()}
-    order = sorted(score, key=lambda t: -score[t])
+    order = sorted(score, key=lambda t: (-round(score[t], 6), t))  # ties: by name, always
     rank = {doc: i for i, doc in enumerate(h.doc_id for h in results[0].hits)}
     market = (query.market or "").upper()
     hits = sorted(first.values(), key=lambda h: (  # within a topic as in merge_by_topic
         order.index(h.topic), h.language != query.language, market not in h.markets,
-        rank.get(h.doc_id, len(rank))))
+        rank.get(h.doc_id, len(rank)), h.doc_id))
     confident = bool(best) and max(best.values()) >= kit.min_score
     return KBResult(hits=_monotonic(hits)[:k], confident=confident)
 

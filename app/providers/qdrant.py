@@ -11,7 +11,16 @@ import numpy as np
 from qdrant_client import QdrantClient, models
 
 from app.providers.qdrant_edge import DENSE, KEYWORD_FIELDS, SPARSE, point_uuid
-from app.providers.vector_store import PREFETCH, RRF_K, Filter, Point, ScoredPoint, SparseVector
+from app.providers.vector_store import (
+    PREFETCH,
+    RRF_K,
+    Filter,
+    Point,
+    ScoredPoint,
+    SparseVector,
+    overfetch,
+    settle,
+)
 
 BATCH = 256
 
@@ -42,12 +51,12 @@ class QdrantServerStore:
                sparse_weight: float = 1.0) -> list[ScoredPoint]:
         if not self._client.collection_exists(collection):
             return []
-        response = self._client.query_points(collection, **_query(dense, limit, sparse,
-                                                                  _filter(where), sparse_weight))
+        response = self._client.query_points(collection, **_query(
+            dense, overfetch(limit), sparse, _filter(where), sparse_weight))
         query = np.asarray(dense, dtype=np.float32)
-        return [ScoredPoint(p.payload["point_id"], float(p.score),
-                            float(np.dot(query, p.vector[DENSE])), p.payload)
-                for p in response.points]
+        return settle([ScoredPoint(p.payload["point_id"], float(p.score),
+                                   float(np.dot(query, p.vector[DENSE])), p.payload)
+                       for p in response.points], limit)
 
     def inventory(self, collection: str, field_name: str,
                   where: Filter | None = None) -> dict[str, str]:

@@ -16,7 +16,16 @@ from pathlib import Path
 import numpy as np
 import qdrant_edge as q
 
-from app.providers.vector_store import PREFETCH, RRF_K, Filter, Point, ScoredPoint, SparseVector
+from app.providers.vector_store import (
+    PREFETCH,
+    RRF_K,
+    Filter,
+    Point,
+    ScoredPoint,
+    SparseVector,
+    overfetch,
+    settle,
+)
 
 DENSE, SPARSE = "dense", "sparse"
 KEYWORD_FIELDS = ("markets", "channels", "language", "doc_id", "topic")
@@ -55,10 +64,12 @@ class EdgeVectorStore:
             shard = self._shard(collection)
             if shard is None:
                 return []
-            found = shard.query(_request(dense, limit, sparse, _filter(where), sparse_weight))
+            found = shard.query(_request(dense, overfetch(limit), sparse, _filter(where),
+                                         sparse_weight))
         query = np.asarray(dense, dtype=np.float32)
-        return [ScoredPoint(r.payload["point_id"], float(r.score),
-                            float(np.dot(query, r.vector[DENSE])), r.payload) for r in found]
+        return settle([ScoredPoint(r.payload["point_id"], float(r.score),
+                                   float(np.dot(query, r.vector[DENSE])), r.payload)
+                       for r in found], limit)
 
     def inventory(self, collection: str, field_name: str,
                   where: Filter | None = None) -> dict[str, str]:

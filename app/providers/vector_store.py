@@ -126,3 +126,15 @@ def _sparse_rank(points: list[Point], query: SparseVector) -> list[str]:
     scored = [(sum(v for i, v in zip(p.sparse.indices, p.sparse.values, strict=True)
                    if i in wanted), p.id) for p in points if p.sparse is not None]
     return [pid for score, pid in sorted(scored, key=lambda s: -s[0]) if score > 0][:PREFETCH]
+
+
+def settle(points: list[ScoredPoint], limit: int) -> list[ScoredPoint]:
+    """The best ``limit`` points in a fixed order: fused scores tie often, and a store may
+    return tied points in any order, so ties go by dense similarity, then id. Adapters ask
+    the store for ``overfetch(limit)`` points and settle them, so that the cut does not
+    fall inside a group of ties."""
+    return sorted(points, key=lambda p: (-p.score, -p.similarity, p.id))[:limit]
+
+
+def overfetch(limit: int) -> int:
+    return limit * 2
