@@ -102,3 +102,13 @@ def test_edge_reopens_from_disk(tmp_path):
 def test_inventory_can_be_filtered(store):
     assert store.inventory("kb", "hash", Filter({"language": ["de"]})) == {"b": "h-b"}
     assert store.inventory("kb", "hash", Filter({"markets": ["US"]})) == {"c": "h-c"}
+
+
+def test_tied_fused_scores_are_settled_by_similarity_then_id():
+    from app.providers.vector_store import ScoredPoint, overfetch, settle
+
+    points = [ScoredPoint("b", 0.5, 0.30, {}), ScoredPoint("a", 0.5, 0.30, {}),
+              ScoredPoint("c", 0.5, 0.40, {}), ScoredPoint("d", 0.9, 0.10, {})]
+    assert [p.id for p in settle(points, 3)] == ["d", "c", "a"]
+    assert [p.id for p in settle(list(reversed(points)), 3)] == ["d", "c", "a"]
+    assert overfetch(5) == 10
