@@ -428,7 +428,7 @@ def keys_revoke(prefix: Annotated[str, typer.Argument(help="The key's prefix")])
 @demo_app.command("seed")
 def demo_seed() -> None:
     """Index the knowledge base (if empty) and load the demo messages; run their tasks."""
-    from app.demo.service import load_messages, seed_messages
+    from app.demo.service import demo_api_key, load_messages, seed_messages
     from app.setup import prepare_database
 
     rt = _runtime()
@@ -441,6 +441,9 @@ def demo_seed() -> None:
                                 rt.settings.api.max_text_chars, lambda _: bar.advance(task))
     err.print(f"{created} new demo messages ({len(messages) - created} already there)")
     run_outbox(rt)
+    key_file = rt.settings.data_dir / "demo-api-key"
+    key = demo_api_key(rt.session_factory, key_file)
+    err.print(f"API key for the tour (role admin; saved in {key_file}): {key}")
 
 
 def run_outbox(rt: Runtime) -> None:

@@ -60,9 +60,24 @@ def sqlite_runtime(tmp_path_factory, embedder) -> Iterator[Runtime]:
     runtime.close()
 
 
+def api_key(runtime: Runtime, role: str = "admin", workspaces: list[str] | None = None,
+            name: str = "tests") -> str:
+    """A fresh API key (every /v1 call needs one)."""
+    from app.accounts.service import create_api_key
+
+    with unit_of_work(runtime.session_factory) as session:
+        return create_api_key(session, name, role, workspaces or [])[1]
+
+
+def authed_client(runtime: Runtime, role: str = "admin", **kwargs) -> TestClient:
+    """A client that sends an API key of this role on every request (a context manager)."""
+    return TestClient(create_app(runtime=runtime),
+                      headers={"Authorization": f"Bearer {api_key(runtime, role, **kwargs)}"})
+
+
 @pytest.fixture(scope="session")
 def client(sqlite_runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(runtime=sqlite_runtime)) as test_client:
+    with authed_client(sqlite_runtime) as test_client:
         yield test_client
 
 

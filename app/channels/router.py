@@ -7,11 +7,13 @@ from sqlalchemy.orm import Session
 
 from app.channels import service
 from app.channels.schemas import InboundMessage, IngestResult
-from app.deps import commit, get_rt, get_session, get_workspace
+from app.deps import commit, get_rt, get_session, get_workspace, require
 from app.wiring import Runtime
 from app.workspaces.models import Workspace
 
-router = APIRouter(prefix="/v1", tags=["messages"])
+# messages come from channel integrations, the self-service bot, or an admin
+router = APIRouter(prefix="/v1", tags=["messages"],
+                   dependencies=[Depends(require("integration", "bot", "admin"))])
 
 
 @router.post("/messages", status_code=202, response_model=IngestResult,

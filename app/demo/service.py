@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.accounts.service import authenticate_key, create_api_key
 from app.channels import service as channels
 from app.channels.schemas import InboundMessage
 from app.db import unit_of_work
@@ -34,3 +35,19 @@ def seed_messages(factory: sessionmaker[Session], workspace_slug: str,
         if on_each:
             on_each(result.duplicate)
     return created
+
+
+def demo_api_key(factory: sessionmaker[Session], path: Path) -> str:
+    """The admin API key the README's tour uses: kept in ``path`` (readable by its owner
+    only), made on first use, and made again when the saved one no longer works."""
+    if path.exists():
+        key = path.read_text(encoding="utf-8").strip()
+        with factory() as session:
+            if authenticate_key(session, key) is not None:
+                return key
+    with unit_of_work(factory) as session:
+        _, key = create_api_key(session, "demo tour", "admin", [])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(key + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return key

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from app.deps import commit, get_rt, get_session, get_workspace
+from app.deps import commit, get_rt, get_session, get_workspace, require
 from app.errors import invalid
 from app.knowledge import service
 from app.outbox import service as outbox
@@ -18,6 +18,8 @@ from app.wiring import Runtime
 from app.workspaces.models import Workspace
 
 router = APIRouter(prefix="/v1/kb", tags=["knowledge base"])
+READ = Depends(require("agent", "qa_lead", "admin", "integration"))
+ADMIN = Depends(require("admin"))  # changing the knowledge base
 DOC_ID = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,299}$"
 
 
@@ -47,19 +49,19 @@ class DocumentIn(BaseModel):
     actor: str = Field(default="api", min_length=1, max_length=200)
 
 
-@router.get("/documents", response_model=list[DocumentOut])
+@router.get("/documents", response_model=list[DocumentOut], dependencies=[READ])
 def list_documents(session: Session = Depends(get_session),
                    workspace: Workspace = Depends(get_workspace)):
     return service.documents(session, workspace.id)
 
 
-@router.get("/documents/{doc_id:path}", response_model=DocumentSource)
+@router.get("/documents/{doc_id:path}", response_model=DocumentSource, dependencies=[READ])
 def get_document(doc_id: str, session: Session = Depends(get_session),
                  workspace: Workspace = Depends(get_workspace)):
     return service.get_document(session, workspace.id, doc_id)
 
 
-@router.put("/documents/{doc_id:path}", response_model=DocumentOut)
+@router.put("/documents/{doc_id:path}", response_model=DocumentOut, dependencies=[ADMIN])
 def put_document(doc_id: str, request: Request, body: DocumentIn = Body(...),
                  session: Session = Depends(get_session),
                  workspace: Workspace = Depends(get_workspace),
@@ -72,7 +74,7 @@ def put_document(doc_id: str, request: Request, body: DocumentIn = Body(...),
     return row
 
 
-@router.delete("/documents/{doc_id:path}", status_code=204)
+@router.delete("/documents/{doc_id:path}", status_code=204, dependencies=[ADMIN])
 def delete_document(doc_id: str, request: Request, actor: str = "api",
                     session: Session = Depends(get_session),
                     workspace: Workspace = Depends(get_workspace),
@@ -82,7 +84,7 @@ def delete_document(doc_id: str, request: Request, actor: str = "api",
     commit(request, session)
 
 
-@router.post("/reindex", status_code=202)
+@router.post("/reindex", status_code=202, dependencies=[ADMIN])
 def reindex(request: Request, actor: str = "api", session: Session = Depends(get_session),
             workspace: Workspace = Depends(get_workspace)):
     """Bring the index up to date with the documents, in the background."""

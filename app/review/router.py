@@ -6,13 +6,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
 from app.conversations.schemas import ConversationOut
-from app.deps import commit, get_session, get_workspace
+from app.deps import commit, get_session, get_workspace, require
 from app.review import service
 from app.review.schemas import ApproveIn, DecisionOut, DraftOut, RejectIn
 from app.review.timeline import timeline
 from app.workspaces.models import Workspace
 
-router = APIRouter(prefix="/v1", tags=["review"])
+router = APIRouter(prefix="/v1", tags=["review"],
+                   dependencies=[Depends(require("agent", "qa_lead", "admin"))])
 
 
 @router.get("/conversations/{conversation_id}", response_model=ConversationOut)

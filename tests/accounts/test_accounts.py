@@ -83,3 +83,21 @@ def test_the_first_run_makes_one_admin_and_only_once(session):
     assert admin.role == "admin" and admin.may_enter("default")
     assert ensure_first_admin(session, "admin@omnireply.local") is None
     assert session.query(User).count() == 1
+
+
+def test_the_demo_key_is_saved_privately_reused_and_remade_when_revoked(tmp_path, session):
+    from app.demo.service import demo_api_key
+
+    factory = sessionmaker(session.get_bind())
+    path = tmp_path / "var" / "demo-api-key"
+    first = demo_api_key(factory, path)
+    assert path.read_text() == first + "\n"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert demo_api_key(factory, path) == first
+    with factory() as db:
+        revoke_api_key(db, first.split("_")[1])
+        db.commit()
+    second = demo_api_key(factory, path)
+    assert second != first and path.read_text() == second + "\n"
+    with factory() as db:
+        assert authenticate_key(db, second).role == "admin"

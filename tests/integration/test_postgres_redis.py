@@ -9,12 +9,10 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from app.channels.models import SandboxDelivery
-from app.main import create_app
-from tests.conftest import index_kb, make_settings, runtime_for, wait_for
+from tests.conftest import authed_client, index_kb, make_settings, runtime_for, wait_for
 from tests.factories import inbound
 from tests.outbox import scenarios
 
@@ -50,7 +48,7 @@ def _start_worker(env: dict, data_dir) -> subprocess.Popen:
 
 def test_loop_on_postgres_with_redis_and_a_worker_process(stack):
     runtime = stack["runtime"]
-    with TestClient(create_app(runtime=runtime)) as client:
+    with authed_client(runtime) as client:
         ids = client.post("/v1/messages", json=inbound()).json()
         duplicate = client.post("/v1/messages", json=inbound(external_id="dup-1"))
         assert client.post("/v1/messages", json=inbound(external_id="dup-1")).status_code == 200
