@@ -35,6 +35,7 @@ $(STAMP): pyproject.toml
 services:
 	scripts/install_test_services.sh
 	scripts/install_llm_server.sh
+	scripts/install_browser.sh
 
 lint: $(STAMP)
 	$(BIN)/lint-imports

@@ -428,7 +428,7 @@ def keys_revoke(prefix: Annotated[str, typer.Argument(help="The key's prefix")])
 @demo_app.command("seed")
 def demo_seed() -> None:
     """Index the knowledge base (if empty) and load the demo messages; run their tasks."""
-    from app.demo.service import demo_api_key, load_messages, seed_messages
+    from app.demo.service import demo_api_key, demo_login, load_messages, seed_messages
     from app.setup import prepare_database
 
     rt = _runtime()
@@ -444,6 +444,11 @@ def demo_seed() -> None:
     key_file = rt.settings.data_dir / "demo-api-key"
     key = demo_api_key(rt.session_factory, key_file)
     err.print(f"API key for the tour (role admin; saved in {key_file}): {key}")
+    login = demo_login(rt.session_factory, rt.settings.data_dir / "demo-login")
+    if login is not None:
+        err.print(f"Web UI: http://{rt.settings.api.host}:{rt.settings.api.port}/inbox — "
+                  f"sign in as {login[0]} with {login[1]} (saved in "
+                  f"{rt.settings.data_dir / 'demo-login'})")
 
 
 def run_outbox(rt: Runtime) -> None:

@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import __version__
@@ -20,9 +21,13 @@ from app.knowledge.router import router as knowledge_router
 from app.outbox.relay import RelayThread
 from app.review.router import router as review_router
 from app.setup import prepare_database
+from app.web.router import HERE as WEB_HERE
+from app.web.router import SignIn
+from app.web.router import router as web_router
 from app.wiring import Runtime, build_runtime, set_runtime
 
 log = logging.getLogger(__name__)
+WEB_STATIC = WEB_HERE / "static"
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -48,6 +53,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(messages_router)
     app.include_router(review_router)
     app.include_router(knowledge_router)
+    app.include_router(web_router)
+    app.mount("/static", StaticFiles(directory=WEB_STATIC), name="static")
     app.add_api_route("/health", _health, methods=["GET"], tags=["health"])
     return app
 
@@ -66,6 +73,10 @@ def _start_relay(rt: Runtime) -> RelayThread:
 
 
 def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(SignIn)
+    async def sign_in(_: Request, __: SignIn) -> RedirectResponse:
+        return RedirectResponse("/login", status_code=303)
+
     @app.exception_handler(AppError)
     async def app_error(_: Request, exc: AppError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None

@@ -32,6 +32,7 @@ class DraftSummary(BaseModel):
     violations: list[dict]
     needs_human: bool
     reason: str
+    drafter: str = ""
     prompt_id: str
     model_id: str
 

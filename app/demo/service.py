@@ -8,7 +8,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.accounts.service import authenticate_key, create_api_key
+from app.accounts.service import (
+    authenticate_key,
+    authenticate_password,
+    create_api_key,
+    ensure_first_admin,
+)
 from app.channels import service as channels
 from app.channels.schemas import InboundMessage
 from app.db import unit_of_work
@@ -51,3 +56,25 @@ def demo_api_key(factory: sessionmaker[Session], path: Path) -> str:
     path.write_text(key + "\n", encoding="utf-8")
     path.chmod(0o600)
     return key
+
+
+DEMO_ADMIN = "admin@omnireply.local"
+
+
+def demo_login(factory: sessionmaker[Session], path: Path) -> tuple[str, str] | None:
+    """The first-run admin's sign-in for the web UI: made when no user exists yet and kept
+    in ``path`` (readable by its owner only); None when other users exist and no saved
+    login works."""
+    if path.exists():
+        email, _, password = path.read_text(encoding="utf-8").strip().partition(" ")
+        with factory() as session:
+            if authenticate_password(session, email, password) is not None:
+                return email, password
+    with unit_of_work(factory) as session:
+        password = ensure_first_admin(session, DEMO_ADMIN)
+    if password is None:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{DEMO_ADMIN} {password}\n", encoding="utf-8")
+    path.chmod(0o600)
+    return DEMO_ADMIN, password

@@ -101,3 +101,15 @@ def test_the_demo_key_is_saved_privately_reused_and_remade_when_revoked(tmp_path
     assert second != first and path.read_text() == second + "\n"
     with factory() as db:
         assert authenticate_key(db, second).role == "admin"
+
+
+def test_the_demo_login_is_the_first_run_admin_and_is_kept(tmp_path, session):
+    from app.demo.service import DEMO_ADMIN, demo_login
+
+    factory = sessionmaker(session.get_bind())
+    path = tmp_path / "demo-login"
+    email, password = demo_login(factory, path)
+    assert email == DEMO_ADMIN and path.stat().st_mode & 0o777 == 0o600
+    assert demo_login(factory, path) == (email, password)
+    path.unlink()
+    assert demo_login(factory, path) is None  # users exist: no second admin

@@ -1,0 +1,174 @@
+"""The agents' web UI: sign in, the inbox, a conversation with its draft, approve or reject.
+
+Server-rendered (Jinja2, autoescaped: customer text is always text), no inline scripts
+(a Content-Security-Policy forbids them), every form carries a CSRF token.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.accounts.service import authenticate_password
+from app.deps import get_rt, get_session
+from app.errors import AppError
+from app.review import service as review
+from app.review.inbox import inbox
+from app.review.timeline import timeline
+from app.web import sessions
+from app.wiring import Runtime
+from app.workspaces import service as workspaces
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=HERE / "templates")
+router = APIRouter(include_in_schema=False)
+REVIEWERS = ("agent", "qa_lead", "admin")
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+
+
+class SignIn(Exception):
+    """Not signed in (or the session ended): go to the sign-in page."""
+
+
+def _secret(rt: Runtime) -> bytes:
+    return sessions.secret_for(rt.settings.data_dir)
+
+
+def current_user(request: Request, session: Session = Depends(get_session),
+                 rt: Runtime = Depends(get_rt)) -> tuple[User, sessions.WebSession]:
+    web = sessions.read(_secret(rt), request.cookies.get(sessions.COOKIE))
+    user = session.get(User, web.user_id) if web else None
+    if web is None or user is None or not user.active:
+        raise SignIn()
+    if user.role not in REVIEWERS:
+        raise AppError(f"role {user.role} may not use the inbox", 403)
+    return user, web
+
+
+def _workspace(session: Session, rt: Runtime, user: User, slug: str | None):
+    slug = slug or rt.settings.default_workspace
+    if "*" not in user.workspaces and slug not in user.workspaces:
+        raise AppError(f"workspace {slug} not found", 404)
+    return workspaces.get_by_slug(session, slug)
+
+
+def _page(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
+    response = templates.TemplateResponse(request, name, context, status_code=status)
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def _check_csrf(web: sessions.WebSession, token: str) -> None:
+    if not sessions.same_token(web.csrf, token):
+        raise AppError("the form expired or came from elsewhere (CSRF); reload and retry", 403)
+
+
+@router.get("/")
+def home() -> Response:
+    return RedirectResponse("/inbox", status_code=303)
+
+
+@router.get("/login")
+def login_form(request: Request, error: str | None = None) -> HTMLResponse:
+    token = request.cookies.get(sessions.LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
+    response = _page(request, "login.html", {"csrf": token, "error": error},
+                     401 if error else 200)
+    response.set_cookie(sessions.LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https", max_age=3600)
+    return response
+
+
+@router.post("/login")
+def login(request: Request, email: str = Form(...), password: str = Form(...),
+          csrf: str = Form(...), session: Session = Depends(get_session),
+          rt: Runtime = Depends(get_rt)) -> Response:
+    if not sessions.same_token(request.cookies.get(sessions.LOGIN_CSRF_COOKIE), csrf):
+        return login_form(request, error="The form expired. Please try again.")
+    who = authenticate_password(session, email, password)
+    session.commit()  # a rehashed password is kept
+    if who is None:
+        return login_form(request, error="Wrong e-mail or password.")
+    cookie, _ = sessions.issue(_secret(rt), who.id)
+    response = RedirectResponse("/inbox", status_code=303)
+    response.set_cookie(sessions.COOKIE, cookie, httponly=True, samesite="lax",
+                        secure=request.url.scheme == "https",
+                        max_age=sessions.LIFETIME_SECONDS)
+    response.delete_cookie(sessions.LOGIN_CSRF_COOKIE)
+    return response
+
+
+@router.post("/logout")
+def logout(csrf: str = Form(...), me=Depends(current_user)) -> Response:
+    _check_csrf(me[1], csrf)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(sessions.COOKIE)
+    return response
+
+
+@router.get("/inbox")
+def inbox_page(request: Request, channel: str | None = None, needs_human: bool = False,
+               sort: str = "recent", workspace: str | None = None,
+               session: Session = Depends(get_session), rt: Runtime = Depends(get_rt),
+               me=Depends(current_user)) -> HTMLResponse:
+    user, web = me
+    ws = _workspace(session, rt, user, workspace)
+    rows = inbox(session, ws.id, channel or None, needs_human, sort)
+    return _page(request, "inbox.html", {
+        "user": user, "csrf": web.csrf, "rows": rows, "workspace": ws.slug,
+        "channel": channel or "", "needs_human": needs_human, "sort": sort,
+        "channels": sorted({r.channel for r in inbox(session, ws.id)})})
+
+
+@router.get("/conversations/{conversation_id}")
+def conversation_page(request: Request, conversation_id: int, workspace: str | None = None,
+                      session: Session = Depends(get_session), rt: Runtime = Depends(get_rt),
+                      me=Depends(current_user)) -> HTMLResponse:
+    user, web = me
+    ws = _workspace(session, rt, user, workspace)
+    view = timeline(session, ws.id, conversation_id)
+    pending = [m.draft for m in view.messages if m.draft and m.draft.status == "pending"]
+    return _page(request, "conversation.html", {
+        "user": user, "csrf": web.csrf, "c": view, "workspace": ws.slug,
+        "draft": pending[-1] if pending else None})
+
+
+@router.post("/drafts/{draft_id}/approve")
+def approve(draft_id: int, text: str = Form(...), csrf: str = Form(...),
+            conversation_id: int = Form(...), workspace: str = Form(...),
+            session: Session = Depends(get_session), rt: Runtime = Depends(get_rt),
+            me=Depends(current_user)) -> Response:
+    user, web = me
+    _check_csrf(web, csrf)
+    ws = _workspace(session, rt, user, workspace)
+    draft = review.get_draft(session, ws.id, draft_id)
+    edited = text.replace("\r\n", "\n")
+    if draft.status == "pending":  # a second click finds it approved: nothing sent twice
+        review.approve(session, ws.id, draft_id, user.email,
+                       edited if edited != draft.text else None)
+        session.commit()
+    return RedirectResponse(f"/conversations/{conversation_id}?workspace={ws.slug}",
+                            status_code=303)
+
+
+@router.post("/drafts/{draft_id}/reject")
+def reject(draft_id: int, reason: str = Form(..., min_length=1, max_length=500),
+           csrf: str = Form(...), conversation_id: int = Form(...),
+           workspace: str = Form(...), session: Session = Depends(get_session),
+           rt: Runtime = Depends(get_rt), me=Depends(current_user)) -> Response:
+    user, web = me
+    _check_csrf(web, csrf)
+    ws = _workspace(session, rt, user, workspace)
+    if review.get_draft(session, ws.id, draft_id).status == "pending":
+        review.reject(session, ws.id, draft_id, user.email, reason)
+        session.commit()
+    return RedirectResponse(f"/conversations/{conversation_id}?workspace={ws.slug}",
+                            status_code=303)
