@@ -19,6 +19,7 @@ from app.errors import AppError
 from app.kit.bodylimit import BodyLimitMiddleware
 from app.knowledge.router import router as knowledge_router
 from app.outbox.relay import RelayThread
+from app.review.router import analytics_router
 from app.review.router import router as review_router
 from app.setup import prepare_database
 from app.web.router import HERE as WEB_HERE
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     _add_error_handlers(app)
     app.include_router(messages_router)
     app.include_router(review_router)
+    app.include_router(analytics_router)
     app.include_router(knowledge_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=WEB_STATIC), name="static")

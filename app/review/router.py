@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import PlainTextResponse
 from sqlalchemy.orm import Session
 
 from app.conversations.schemas import ConversationOut
 from app.deps import commit, get_session, get_workspace, require
-from app.review import service
+from app.review import analytics, service
 from app.review.schemas import ApproveIn, DecisionOut, DraftOut, RejectIn
 from app.review.timeline import timeline
 from app.workspaces.models import Workspace
@@ -57,3 +59,31 @@ def reject(draft_id: int, body: RejectIn, request: Request,
     draft = service.reject(session, workspace.id, draft_id, body.actor, body.reason)
     commit(request, session)
     return DecisionOut(draft=DraftOut.model_validate(draft))
+
+
+analytics_router = APIRouter(prefix="/v1/analytics", tags=["analytics"],
+                             dependencies=[Depends(require("qa_lead", "admin"))])
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
+
+
+@analytics_router.get("/acceptance")
+def acceptance(start: datetime | None = None, end: datetime | None = None,
+               session: Session = Depends(get_session),
+               workspace: Workspace = Depends(get_workspace)) -> dict:
+    """Sent as is, edited (median character edit distance) and rejected, overall and per
+    intent, channel, language, drafter and agent, for drafts decided in [start, end)."""
+    return analytics.acceptance(analytics.decisions(session, workspace.id, _utc(start),
+                                                    _utc(end)))
+
+
+@analytics_router.get("/acceptance.csv", response_class=PlainTextResponse)
+def acceptance_csv(start: datetime | None = None, end: datetime | None = None,
+                   session: Session = Depends(get_session),
+                   workspace: Workspace = Depends(get_workspace)) -> PlainTextResponse:
+    """One row per decided draft, for a spreadsheet."""
+    body = analytics.as_csv(analytics.decisions(session, workspace.id, _utc(start), _utc(end)))
+    return PlainTextResponse(body, media_type="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="acceptance-{workspace.slug}.csv"'})

@@ -7,6 +7,7 @@ Server-rendered (Jinja2, autoescaped: customer text is always text), no inline s
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -16,8 +17,10 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.accounts.service import authenticate_password
+from app.db import utcnow
 from app.deps import get_rt, get_session
 from app.errors import AppError
+from app.review import analytics
 from app.review import service as review
 from app.review.inbox import inbox
 from app.review.timeline import timeline
@@ -172,3 +175,37 @@ def reject(draft_id: int, reason: str = Form(..., min_length=1, max_length=500),
         session.commit()
     return RedirectResponse(f"/conversations/{conversation_id}?workspace={ws.slug}",
                             status_code=303)
+
+
+LEADS = ("qa_lead", "admin")
+
+
+def _lead(user: User) -> None:
+    if user.role not in LEADS:
+        raise AppError(f"role {user.role} may not see the analytics (QA leads and admins)", 403)
+
+
+@router.get("/analytics")
+def analytics_page(request: Request, days: int = 30, workspace: str | None = None,
+                   session: Session = Depends(get_session), rt: Runtime = Depends(get_rt),
+                   me=Depends(current_user)) -> HTMLResponse:
+    user, web = me
+    _lead(user)
+    ws = _workspace(session, rt, user, workspace)
+    start = utcnow() - timedelta(days=max(1, min(days, 3650)))
+    report = analytics.acceptance(analytics.decisions(session, ws.id, start))
+    return _page(request, "analytics.html", {
+        "user": user, "csrf": web.csrf, "workspace": ws.slug, "days": days, "r": report})
+
+
+@router.get("/analytics.csv")
+def analytics_csv(days: int = 30, workspace: str | None = None,
+                  session: Session = Depends(get_session), rt: Runtime = Depends(get_rt),
+                  me=Depends(current_user)) -> Response:
+    user, _ = me
+    _lead(user)
+    ws = _workspace(session, rt, user, workspace)
+    start = utcnow() - timedelta(days=max(1, min(days, 3650)))
+    body = analytics.as_csv(analytics.decisions(session, ws.id, start))
+    return Response(body, media_type="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="acceptance-{ws.slug}.csv"'})

@@ -124,3 +124,11 @@ def test_the_inbox_is_usable_on_a_phone(browser, live_server, shop):
         assert width <= 420
     finally:
         context.close()
+
+
+def test_an_agent_cannot_reach_the_leads_pages(page, live_server, shop):
+    sign_in(page, live_server, shop)
+    response = page.goto(f"{live_server}/analytics?workspace={shop['slug']}")
+    assert response.status == 403
+    assert "may not see the analytics" in page.content()
+    assert page.locator("a[href='/analytics']").count() == 0

@@ -119,3 +119,15 @@ def test_a_workspace_the_agent_may_not_enter_is_not_found(sqlite_runtime, worksp
         assert web.get(f"/inbox?workspace={workspace}").status_code == 404
     finally:
         web.__exit__(None, None, None)
+
+
+def test_analytics_page_is_for_qa_leads_not_agents(agent, sqlite_runtime):
+    assert agent.get("/analytics").status_code == 403
+    lead = _signed_in(sqlite_runtime, "qa_lead")
+    try:
+        page = lead.get("/analytics")
+        csv = lead.get("/analytics.csv")
+    finally:
+        lead.__exit__(None, None, None)
+    assert page.status_code == 200 and "Draft acceptance" in page.text
+    assert csv.text.startswith("draft_id,decided_at,action")
