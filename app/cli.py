@@ -106,6 +106,25 @@ def triage_train() -> None:
               f"{len(taxonomy.intents)} intents ({taxonomy.tag})")
 
 
+@triage_app.command("corrections")
+def triage_corrections(
+    output: Annotated[Path, typer.Option("--output", help="JSON Lines of labelled messages")],
+    workspace: Annotated[str | None, typer.Option(help="Workspace slug")] = None,
+) -> None:
+    """Export agents' triage corrections as labelled data (id, text, channel, and the
+    corrected intent and/or urgency), e.g. to add to the taxonomy's examples."""
+    from app.review.corrections import labelled
+    from app.workspaces.service import get_by_slug
+
+    rt = _runtime()
+    with rt.session_factory() as session:
+        ws = get_by_slug(session, workspace or rt.settings.default_workspace)
+        rows = labelled(session, ws.id)
+    with output.open("w", encoding="utf-8") as out:
+        write_rows(out, rows)
+    err.print(f"{len(rows)} corrected messages written to {output}")
+
+
 @triage_app.command("measure")
 def triage_measure(
     dataset: Annotated[Path, typer.Argument(help="A folder with dev.jsonl and test.jsonl")],

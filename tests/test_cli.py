@@ -116,3 +116,23 @@ def test_users_create_refuses_a_short_password_with_the_reason(runner):
                                      "--password", "short"])
     assert result.exit_code != 0
     assert str(result.exception) == "password: at least 10 characters"
+
+
+def test_triage_corrections_export_is_json_lines(runner, tmp_path, client, workspace):
+    from tests.conftest import wait_for
+    from tests.factories import inbound
+
+    headers = {"X-Workspace": workspace}
+    ids = client.post("/v1/messages", json=inbound(text="Cancel it please"),
+                      headers=headers).json()
+    wait_for(lambda: client.get(f"/v1/conversations/{ids['conversation_id']}",
+                                headers=headers).json()["messages"][0]["triage"])
+    client.post(f"/v1/messages/{ids['message_id']}/triage", headers=headers,
+                json={"intent": "spam_other", "urgency": "low", "actor": "ana"})
+    out = tmp_path / "corrections.jsonl"
+    result = runner.invoke(cli.app, ["triage", "corrections", "--output", str(out),
+                                     "--workspace", workspace])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line) for line in out.read_text().splitlines()] == [
+        {"id": ids["message_id"], "text": "Cancel it please", "channel": "email",
+         "intent": "spam_other", "urgency": "low"}]

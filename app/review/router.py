@@ -8,10 +8,18 @@ from fastapi.responses import PlainTextResponse
 from sqlalchemy.orm import Session
 
 from app.conversations.schemas import ConversationOut
-from app.deps import commit, get_session, get_workspace, require
-from app.review import analytics, service
-from app.review.schemas import ApproveIn, DecisionOut, DraftOut, RejectIn
+from app.deps import commit, get_rt, get_session, get_workspace, require
+from app.review import analytics, corrections, service
+from app.review.schemas import (
+    ApproveIn,
+    DecisionOut,
+    DraftOut,
+    RejectIn,
+    TriageCorrectionIn,
+    TriageCorrectionOut,
+)
 from app.review.timeline import timeline
+from app.wiring import Runtime
 from app.workspaces.models import Workspace
 
 router = APIRouter(prefix="/v1", tags=["review"],
@@ -59,6 +67,21 @@ def reject(draft_id: int, body: RejectIn, request: Request,
     draft = service.reject(session, workspace.id, draft_id, body.actor, body.reason)
     commit(request, session)
     return DecisionOut(draft=DraftOut.model_validate(draft))
+
+
+@router.post("/messages/{message_id}/triage", response_model=list[TriageCorrectionOut])
+def correct_triage(message_id: int, body: TriageCorrectionIn, request: Request,
+                   session: Session = Depends(get_session),
+                   workspace: Workspace = Depends(get_workspace),
+                   runtime: Runtime = Depends(get_rt)):
+    """Correct a message's intent and/or urgency; each change is kept as labelled data with
+    who made it and when (nothing changed: an empty list)."""
+    made = corrections.correct_triage(session, workspace.id, message_id, body.actor,
+                                      runtime.triage_kit.classifier.labels, body.intent,
+                                      body.urgency)
+    out = [TriageCorrectionOut.model_validate(c) for c in made]
+    commit(request, session)
+    return out
 
 
 analytics_router = APIRouter(prefix="/v1/analytics", tags=["analytics"],

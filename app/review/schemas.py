@@ -49,3 +49,22 @@ class DraftOut(BaseModel):
 class DecisionOut(BaseModel):
     draft: DraftOut
     outbound_message_id: int | None = None
+
+
+class TriageCorrectionIn(BaseModel):
+    intent: str | None = Field(default=None, max_length=64)
+    urgency: str | None = Field(default=None, max_length=16)
+    actor: str = Field(default="api", min_length=1, max_length=200)
+
+    _nul = field_validator("actor")(no_nul)
+
+
+class TriageCorrectionOut(BaseModel):
+    message_id: int
+    field: str
+    before: str
+    after: str
+    actor: str
+    created_at: datetime
+
+    model_config = {"from_attributes": True}

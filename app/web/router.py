@@ -20,10 +20,11 @@ from app.accounts.service import authenticate_password
 from app.db import utcnow
 from app.deps import get_rt, get_session
 from app.errors import AppError
-from app.review import analytics
+from app.review import analytics, corrections
 from app.review import service as review
 from app.review.inbox import inbox
 from app.review.timeline import timeline
+from app.triage.signals import URGENCY_LEVELS
 from app.web import sessions
 from app.wiring import Runtime
 from app.workspaces import service as workspaces
@@ -141,7 +142,9 @@ def conversation_page(request: Request, conversation_id: int, workspace: str | N
     pending = [m.draft for m in view.messages if m.draft and m.draft.status == "pending"]
     return _page(request, "conversation.html", {
         "user": user, "csrf": web.csrf, "c": view, "workspace": ws.slug,
-        "draft": pending[-1] if pending else None})
+        "draft": pending[-1] if pending else None,
+        "intents": rt.triage_kit.classifier.labels,
+        "urgencies": URGENCY_LEVELS})
 
 
 @router.post("/drafts/{draft_id}/approve")
@@ -209,3 +212,18 @@ def analytics_csv(days: int = 30, workspace: str | None = None,
     body = analytics.as_csv(analytics.decisions(session, ws.id, start))
     return Response(body, media_type="text/csv", headers={
         "Content-Disposition": f'attachment; filename="acceptance-{ws.slug}.csv"'})
+
+
+@router.post("/messages/{message_id}/triage")
+def correct_triage(message_id: int, intent: str = Form(...), urgency: str = Form(...),
+                   csrf: str = Form(...), conversation_id: int = Form(...),
+                   workspace: str = Form(...), session: Session = Depends(get_session),
+                   rt: Runtime = Depends(get_rt), me=Depends(current_user)) -> Response:
+    user, web = me
+    _check_csrf(web, csrf)
+    ws = _workspace(session, rt, user, workspace)
+    corrections.correct_triage(session, ws.id, message_id, user.email,
+                               rt.triage_kit.classifier.labels, intent, urgency)
+    session.commit()
+    return RedirectResponse(f"/conversations/{conversation_id}?workspace={ws.slug}",
+                            status_code=303)

@@ -131,3 +131,22 @@ def test_analytics_page_is_for_qa_leads_not_agents(agent, sqlite_runtime):
         lead.__exit__(None, None, None)
     assert page.status_code == 200 and "Draft acceptance" in page.text
     assert csv.text.startswith("draft_id,decided_at,action")
+
+
+def test_an_agent_corrects_triage_from_the_conversation(agent, client, workspace):
+    ids = client.post("/v1/messages", json=inbound(text="My parcel is late again!"),
+                      headers={"X-Workspace": workspace}).json()
+
+    def triaged():
+        c = client.get(f"/v1/conversations/{ids['conversation_id']}",
+                       headers={"X-Workspace": workspace}).json()
+        return c if c["messages"][0]["triage"] else None
+    wait_for(triaged)
+    page = agent.get(f"/conversations/{ids['conversation_id']}?workspace={workspace}")
+    done = agent.post(f"/messages/{ids['message_id']}/triage", data={
+        "csrf": _csrf(page.text), "conversation_id": ids["conversation_id"],
+        "workspace": workspace, "intent": "complaint", "urgency": "urgent"})
+    assert done.status_code == 303
+    triage = client.get(f"/v1/conversations/{ids['conversation_id']}",
+                        headers={"X-Workspace": workspace}).json()["messages"][0]["triage"]
+    assert (triage["intent"], triage["urgency"]) == ("complaint", "urgent")
