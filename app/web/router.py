@@ -183,9 +183,14 @@ def reject(draft_id: int, reason: str = Form(..., min_length=1, max_length=500),
 LEADS = ("qa_lead", "admin")
 
 
-def _lead(user: User) -> None:
+def _decisions(session: Session, rt: Runtime, user: User, workspace: str | None, days: int):
+    """The workspace and its review decisions of the last ``days`` days, for QA leads and
+    admins only."""
     if user.role not in LEADS:
         raise AppError(f"role {user.role} may not see the analytics (QA leads and admins)", 403)
+    ws = _workspace(session, rt, user, workspace)
+    start = utcnow() - timedelta(days=max(1, min(days, 3650)))
+    return ws, analytics.decisions(session, ws.id, start)
 
 
 @router.get("/analytics")
@@ -193,24 +198,18 @@ def analytics_page(request: Request, days: int = 30, workspace: str | None = Non
                    session: Session = Depends(get_session), rt: Runtime = Depends(get_rt),
                    me=Depends(current_user)) -> HTMLResponse:
     user, web = me
-    _lead(user)
-    ws = _workspace(session, rt, user, workspace)
-    start = utcnow() - timedelta(days=max(1, min(days, 3650)))
-    report = analytics.acceptance(analytics.decisions(session, ws.id, start))
+    ws, decided = _decisions(session, rt, user, workspace, days)
     return _page(request, "analytics.html", {
-        "user": user, "csrf": web.csrf, "workspace": ws.slug, "days": days, "r": report})
+        "user": user, "csrf": web.csrf, "workspace": ws.slug, "days": days,
+        "r": analytics.acceptance(decided)})
 
 
 @router.get("/analytics.csv")
 def analytics_csv(days: int = 30, workspace: str | None = None,
                   session: Session = Depends(get_session), rt: Runtime = Depends(get_rt),
                   me=Depends(current_user)) -> Response:
-    user, _ = me
-    _lead(user)
-    ws = _workspace(session, rt, user, workspace)
-    start = utcnow() - timedelta(days=max(1, min(days, 3650)))
-    body = analytics.as_csv(analytics.decisions(session, ws.id, start))
-    return Response(body, media_type="text/csv", headers={
+    ws, decided = _decisions(session, rt, me[0], workspace, days)
+    return Response(analytics.as_csv(decided), media_type="text/csv", headers={
         "Content-Disposition": f'attachment; filename="acceptance-{ws.slug}.csv"'})
 
 
