@@ -37,7 +37,12 @@ class Principal:
     workspaces: tuple[str, ...]
 
     def may_enter(self, workspace: str) -> bool:
-        return ALL_WORKSPACES in self.workspaces or workspace in self.workspaces
+        return may_enter(self.workspaces, workspace)
+
+
+def may_enter(workspaces, workspace: str) -> bool:
+    """Whether an account listing these workspaces may act in this one."""
+    return ALL_WORKSPACES in workspaces or workspace in workspaces
 
 
 def create_user(session: Session, email: str, name: str, role: str, password: str,

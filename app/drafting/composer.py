@@ -9,7 +9,7 @@ The reply takes the longest form that fits the channel's length limit.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from string import Formatter
 
@@ -21,7 +21,6 @@ from app.kit.datafiles import load_yaml
 
 FALLBACK_LANGUAGE = "en"
 COMMON_KEYS = ("thanks", "order", "holding", "follow_up", "private_move", "lead")
-INTENT_KEYS = ("opening", "casual_opening", "lead", "next_step")
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ class Frames:
     market_languages: dict[str, str]
     without_knowledge: frozenset[str] = frozenset()  # intents answered from frames alone
     hand_over: frozenset[str] = frozenset()  # intents a person always takes over
-    intent_topics: dict[str, list[str]] | None = None  # knowledge topics each intent needs
+    intent_topics: dict[str, list[str]] = field(default_factory=dict)  # topics an intent needs
 
     @property
     def tag(self) -> str:
@@ -50,6 +49,9 @@ class Frames:
     def intent(self, intent: str | None, language: str) -> dict[str, str]:
         table = self.intents.get(intent or "", {})
         return table.get(language) or table.get(FALLBACK_LANGUAGE) or {}
+
+    def topics_for(self, intent: str | None) -> list[str]:
+        return list(self.intent_topics.get(intent or "", []))
 
     def order(self, language: str) -> dict[str, str]:
         return self.order_facts.get(language) or self.order_facts.get(FALLBACK_LANGUAGE, {})

@@ -10,7 +10,7 @@ evaluation runner all call ``draft``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.drafting import composer, guards
 from app.drafting.composer import Content, Frames, Style
@@ -77,9 +77,8 @@ def knowledge_query(text: str, market: str | None, channel: str | None,
                     triage: TriageOutput, kit: DraftKit) -> KBQuery:
     """What to search the knowledge base with for a reply: the message in its language,
     preferring the topics the message's intent needs."""
-    topics = (kit.frames.intent_topics or {}).get(triage.intent, [])
     return KBQuery(text=text, market=market, channel=channel, language=triage.language,
-                   prefer_topics=list(topics))
+                   prefer_topics=kit.frames.topics_for(triage.intent))
 
 
 def reply_language(detected: str, market: str | None, frames: Frames) -> str:
@@ -146,7 +145,7 @@ def _compose(item: DraftInput, triage: TriageOutput, knowledge: KBResult, style:
         allowed=guards.sentence_filter(ctx, kit.rules),
         favoured=lambda passage: _expected(passage, triage, item.channel, kit))
     if facts:
-        content = Content(**{**content.__dict__, "facts": tuple(facts)})
+        content = replace(content, facts=tuple(facts))
         return composer.grounded_reply(style, content), _cite(sources), []
     if item.order is not None and item.order.status:
         return composer.grounded_reply(style, content), [], []
@@ -158,8 +157,7 @@ def _compose(item: DraftInput, triage: TriageOutput, knowledge: KBResult, style:
 def _expected(passage: KBHit, triage: TriageOutput, channel: str, kit: DraftKit) -> bool:
     """A passage the message is expected to need: its intent's topic, or written for its
     channel."""
-    topics = (kit.frames.intent_topics or {}).get(triage.intent, [])
-    return passage.topic in topics or channel in passage.channels
+    return passage.topic in kit.frames.topics_for(triage.intent) or channel in passage.channels
 
 
 def _llm_draft(item: DraftInput, knowledge: KBResult, style: Style, language: str,
@@ -169,8 +167,7 @@ def _llm_draft(item: DraftInput, knowledge: KBResult, style: Style, language: st
                          item.order_id, item.visibility == "public", new_canary())
     reply, system = kit.llm.draft(request)
     text = composer.wrap(style, language, item.customer_name, reply.reply)
-    ctx = guards.Context(**{**ctx.__dict__,
-                            "secrets": (request.canary, *prompt_lines(system))})
+    ctx = replace(ctx, secrets=(request.canary, *prompt_lines(system)))
     cited = [passages[int(i) - 1] for i in reply.cited
              if str(i).isdigit() and 0 < int(i) <= len(passages)]
     reasons = [f"the model asks for a human: {reply.reason or 'no reason given'}"] \

@@ -34,12 +34,18 @@ class InboxRow:
 URGENCY_ORDER = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 
 
-def inbox(session: Session, workspace_id: int, channel: str | None = None,
-          needs_human: bool = False, sort: str = "recent", limit: int = 200) -> list[InboxRow]:
+def inbox(session: Session, workspace_id: int, limit: int = 200) -> list[InboxRow]:
+    """Every conversation (up to ``limit``), the most recently active first."""
     conversations = session.scalars(
         select(Conversation).where(Conversation.workspace_id == workspace_id)
         .order_by(Conversation.last_message_at.desc()).limit(limit))
-    rows = [_row(session, c) for c in conversations]
+    return [_row(session, c) for c in conversations]
+
+
+def select_rows(rows: list[InboxRow], channel: str | None = None, needs_human: bool = False,
+                sort: str = "recent") -> list[InboxRow]:
+    """The rows an agent asked for: one channel, only those needing a human, sorted by
+    recency (as given), urgency or waiting time."""
     rows = [r for r in rows if (channel is None or r.channel == channel)
             and (not needs_human or r.needs_human)]
     if sort == "urgency":

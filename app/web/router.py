@@ -16,13 +16,13 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.accounts.service import authenticate_password
+from app.accounts.service import authenticate_password, may_enter
 from app.db import utcnow
 from app.deps import get_rt, get_session
-from app.errors import AppError
+from app.errors import AppError, not_found
 from app.review import analytics, corrections
 from app.review import service as review
-from app.review.inbox import inbox
+from app.review.inbox import inbox, select_rows
 from app.review.timeline import timeline
 from app.triage.signals import URGENCY_LEVELS
 from app.web import sessions
@@ -57,9 +57,10 @@ def current_user(request: Request, session: Session = Depends(get_session),
 
 
 def _workspace(session: Session, rt: Runtime, user: User, slug: str | None):
+    """As for the API: a workspace the user may not enter is not found, like a missing one."""
     slug = slug or rt.settings.default_workspace
-    if "*" not in user.workspaces and slug not in user.workspaces:
-        raise AppError(f"workspace {slug} not found", 404)
+    if not may_enter(user.workspaces, slug):
+        raise not_found("workspace", slug)
     return workspaces.get_by_slug(session, slug)
 
 
@@ -74,6 +75,18 @@ def _page(request: Request, name: str, context: dict, status: int = 200) -> HTML
 def _check_csrf(web: sessions.WebSession, token: str) -> None:
     if not sessions.same_token(web.csrf, token):
         raise AppError("the form expired or came from elsewhere (CSRF); reload and retry", 403)
+
+
+def _form_workspace(session: Session, rt: Runtime, me, csrf: str, workspace: str):
+    """A conversation form's checks: its CSRF token, then the workspace it acts in."""
+    user, web = me
+    _check_csrf(web, csrf)
+    return user, _workspace(session, rt, user, workspace)
+
+
+def _back(conversation_id: int, ws) -> Response:
+    return RedirectResponse(f"/conversations/{conversation_id}?workspace={ws.slug}",
+                            status_code=303)
 
 
 @router.get("/")
@@ -125,11 +138,12 @@ def inbox_page(request: Request, channel: str | None = None, needs_human: bool =
                me=Depends(current_user)) -> HTMLResponse:
     user, web = me
     ws = _workspace(session, rt, user, workspace)
-    rows = inbox(session, ws.id, channel or None, needs_human, sort)
+    everything = inbox(session, ws.id)
     return _page(request, "inbox.html", {
-        "user": user, "csrf": web.csrf, "rows": rows, "workspace": ws.slug,
+        "user": user, "csrf": web.csrf, "workspace": ws.slug,
+        "rows": select_rows(everything, channel or None, needs_human, sort),
         "channel": channel or "", "needs_human": needs_human, "sort": sort,
-        "channels": sorted({r.channel for r in inbox(session, ws.id)})})
+        "channels": sorted({r.channel for r in everything})})
 
 
 @router.get("/conversations/{conversation_id}")
@@ -152,17 +166,14 @@ def approve(draft_id: int, text: str = Form(...), csrf: str = Form(...),
             conversation_id: int = Form(...), workspace: str = Form(...),
             session: Session = Depends(get_session), rt: Runtime = Depends(get_rt),
             me=Depends(current_user)) -> Response:
-    user, web = me
-    _check_csrf(web, csrf)
-    ws = _workspace(session, rt, user, workspace)
+    user, ws = _form_workspace(session, rt, me, csrf, workspace)
     draft = review.get_draft(session, ws.id, draft_id)
     edited = text.replace("\r\n", "\n")
     if draft.status == "pending":  # a second click finds it approved: nothing sent twice
         review.approve(session, ws.id, draft_id, user.email,
                        edited if edited != draft.text else None)
         session.commit()
-    return RedirectResponse(f"/conversations/{conversation_id}?workspace={ws.slug}",
-                            status_code=303)
+    return _back(conversation_id, ws)
 
 
 @router.post("/drafts/{draft_id}/reject")
@@ -170,14 +181,11 @@ def reject(draft_id: int, reason: str = Form(..., min_length=1, max_length=500),
            csrf: str = Form(...), conversation_id: int = Form(...),
            workspace: str = Form(...), session: Session = Depends(get_session),
            rt: Runtime = Depends(get_rt), me=Depends(current_user)) -> Response:
-    user, web = me
-    _check_csrf(web, csrf)
-    ws = _workspace(session, rt, user, workspace)
+    user, ws = _form_workspace(session, rt, me, csrf, workspace)
     if review.get_draft(session, ws.id, draft_id).status == "pending":
         review.reject(session, ws.id, draft_id, user.email, reason)
         session.commit()
-    return RedirectResponse(f"/conversations/{conversation_id}?workspace={ws.slug}",
-                            status_code=303)
+    return _back(conversation_id, ws)
 
 
 LEADS = ("qa_lead", "admin")
@@ -218,11 +226,8 @@ def correct_triage(message_id: int, intent: str = Form(...), urgency: str = Form
                    csrf: str = Form(...), conversation_id: int = Form(...),
                    workspace: str = Form(...), session: Session = Depends(get_session),
                    rt: Runtime = Depends(get_rt), me=Depends(current_user)) -> Response:
-    user, web = me
-    _check_csrf(web, csrf)
-    ws = _workspace(session, rt, user, workspace)
+    user, ws = _form_workspace(session, rt, me, csrf, workspace)
     corrections.correct_triage(session, ws.id, message_id, user.email,
                                rt.triage_kit.classifier.labels, intent, urgency)
     session.commit()
-    return RedirectResponse(f"/conversations/{conversation_id}?workspace={ws.slug}",
-                            status_code=303)
+    return _back(conversation_id, ws)

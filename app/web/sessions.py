@@ -14,6 +14,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 COOKIE = "omr_session"
@@ -28,6 +29,7 @@ class WebSession:
     csrf: str
 
 
+@lru_cache(maxsize=8)
 def secret_for(data_dir: Path) -> bytes:
     path = data_dir / "session-secret"
     if not path.exists():
