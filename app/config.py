@@ -105,7 +105,7 @@ class KnowledgeSettings(BaseModel):
 
 class DraftingSettings(BaseModel):
     tone_dir: Path = PROJECT_ROOT / "prompts" / "tone"
-    frames_path: Path = PROJECT_ROOT / "prompts" / "drafting" / "composer-v2.yaml"
+    frames_path: Path = PROJECT_ROOT / "prompts" / "drafting" / "composer-v3.yaml"
     guards_path: Path = PROJECT_ROOT / "prompts" / "drafting" / "guards-v1.yaml"
     llm_prompt_path: Path = PROJECT_ROOT / "prompts" / "drafting" / "llm-v1.yaml"
     brand: str = "Lumen & Loom"

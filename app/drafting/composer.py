@@ -21,6 +21,27 @@ from app.kit.datafiles import load_yaml
 
 FALLBACK_LANGUAGE = "en"
 COMMON_KEYS = ("thanks", "order", "holding", "follow_up", "private_move", "lead")
+MESSAGE_SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])|\n+")
+
+
+@dataclass(frozen=True)
+class Situation:
+    """Something in the customer's message that decides the reply whatever its intent (a
+    review offered for a reward...): found when every cue group matches one sentence."""
+
+    name: str
+    cues: tuple[tuple[re.Pattern[str], ...], ...]
+    subject: tuple[re.Pattern[str], ...] = ()
+
+    def about(self, sentence: str) -> bool:
+        """Whether a (knowledge-base) sentence speaks of the situation's subject."""
+        return any(p.search(sentence) for p in self.subject)
+
+    def sentences(self, text: str) -> list[str]:
+        """The sentences of a message in which every cue group matches."""
+        return [sentence.strip() for sentence in MESSAGE_SENTENCE.split(text)
+                if sentence.strip()
+                and all(any(p.search(sentence) for p in group) for group in self.cues)]
 
 
 @dataclass(frozen=True)
@@ -34,6 +55,7 @@ class Frames:
     without_knowledge: frozenset[str] = frozenset()  # intents answered from frames alone
     hand_over: frozenset[str] = frozenset()  # intents a person always takes over
     intent_topics: dict[str, list[str]] = field(default_factory=dict)  # topics an intent needs
+    situations: tuple[Situation, ...] = ()  # their frames and topics sit with the intents'
 
     @property
     def tag(self) -> str:
@@ -53,6 +75,18 @@ class Frames:
     def topics_for(self, intent: str | None) -> list[str]:
         return list(self.intent_topics.get(intent or "", []))
 
+    def framing(self, text: str, intent: str | None) -> tuple[str | None, str]:
+        """What the reply is framed by, and what it answers: the first situation found in
+        the message and the sentences it was found in; else the intent and the message."""
+        for situation in self.situations:
+            found = situation.sentences(text)
+            if found:
+                return situation.name, " ".join(found)
+        return intent, text
+
+    def situation(self, name: str | None) -> Situation | None:
+        return next((s for s in self.situations if s.name == name), None)
+
     def order(self, language: str) -> dict[str, str]:
         return self.order_facts.get(language) or self.order_facts.get(FALLBACK_LANGUAGE, {})
 
@@ -60,19 +94,31 @@ class Frames:
 def load_frames(path: Path) -> Frames:
     data = load_yaml(path)
     try:
+        situations = data.get("situations") or {}
         frames = Frames(data["id"], int(data["version"]), data["common"],
-                        data.get("intents") or {}, data.get("order_facts") or {},
-                        data.get("market_languages") or {},
+                        {**(data.get("intents") or {}),
+                         **{k: v["frames"] for k, v in situations.items()}},
+                        data.get("order_facts") or {}, data.get("market_languages") or {},
                         frozenset(data.get("answers_without_knowledge") or ()),
                         frozenset(data.get("hand_over") or ()),
-                        data.get("intent_topics") or {})
-    except (KeyError, TypeError, ValueError) as exc:
+                        {**(data.get("intent_topics") or {}),
+                         **{k: list(v["topics"]) for k, v in situations.items()}},
+                        tuple(_situation(k, v) for k, v in situations.items()))
+    except (KeyError, TypeError, ValueError, re.error) as exc:
         raise AppError(f"{path}: frames incomplete or invalid: {exc!r}", 500) from None
     for language, table in frames.common.items():
         missing = [k for k in COMMON_KEYS if k not in table]
         if missing:
             raise AppError(f"{path}: common.{language} lacks {', '.join(missing)}", 500)
     return frames
+
+
+def _situation(name: str, spec: dict) -> Situation:
+    groups = tuple(tuple(re.compile(p, re.I) for p in group) for group in spec["cues"])
+    if not groups or not all(groups):
+        raise ValueError(f"situation {name!r}: every cue group needs a pattern")
+    return Situation(name, groups,
+                     tuple(re.compile(p, re.I) for p in spec.get("subject") or ()))
 
 
 @dataclass(frozen=True)

@@ -17,21 +17,26 @@ WITHIN = 0.08  # a sentence must score within this of the best one to be quoted
 FIRST_SECTION_BONUS = 0.05  # the section retrieval ranked first is most likely on point
 POSITION_PENALTY = 0.01  # a section's first sentences usually state its rule
 OVERLAP_WEIGHT = 0.15  # share of the question's stemmed words a sentence contains
+NOT_FACTS = (":", "：", "?", "？")  # lead-ins and the knowledge base's own questions
 
 
 def select_facts(question: str, passages: list[KBHit], language: str,
                  embedder: Embedder | None, limit: int = MAX_FACTS,
                  allowed: Callable[[str], bool] = lambda sentence: True,
                  favoured: Callable[[KBHit], bool] = lambda passage: False,
+                 about: Callable[[str], bool] | None = None,
                  ) -> tuple[list[str], list[KBHit]]:
     """Up to ``limit`` sentences in the reply's language, most similar to the question, in
     the order the knowledge base gives them; and the passages they come from. Passages come
-    best first (the first gets a small bonus)."""
+    best first (the first gets a small bonus). Given ``about``, only sentences on that
+    subject are quoted when there are any."""
     native = [p for p in passages if p.language == language]
     candidates = [(rank, position, hit, sentence)
                   for rank, hit in enumerate(native)
                   for position, sentence in enumerate(passage_sentences(hit.text))
-                  if not sentence.endswith((":", "：")) and allowed(sentence)]
+                  if not sentence.endswith(NOT_FACTS) and allowed(sentence)]
+    on_subject = [c for c in candidates if about and about(c[3])]
+    candidates = on_subject or candidates
     if not candidates:
         return [], []
     sentences = [c[3] for c in candidates]

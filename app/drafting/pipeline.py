@@ -76,9 +76,13 @@ def draft(item: DraftInput, triage: TriageOutput, knowledge: KBResult,
 def knowledge_query(text: str, market: str | None, channel: str | None,
                     triage: TriageOutput, kit: DraftKit) -> KBQuery:
     """What to search the knowledge base with for a reply: the message in its language,
-    preferring the topics the message's intent needs."""
-    return KBQuery(text=text, market=market, channel=channel, language=triage.language,
-                   prefer_topics=kit.frames.topics_for(triage.intent))
+    preferring the topics the message's intent needs. A situation (a review offered for a
+    reward...) asks with the sentences it was found in, and reads its topics whole."""
+    framing, question = kit.frames.framing(text, triage.intent)
+    topics = kit.frames.topics_for(framing)
+    return KBQuery(text=question, market=market, channel=channel, language=triage.language,
+                   prefer_topics=topics,
+                   whole_topics=topics if framing != triage.intent else [])
 
 
 def reply_language(detected: str, market: str | None, frames: Frames) -> str:
@@ -136,14 +140,16 @@ def _compose(item: DraftInput, triage: TriageOutput, knowledge: KBResult, style:
              ctx: guards.Context) -> tuple[str, list[Citation], list[str]]:
     if item.visibility == "public":
         return composer.public_reply(style, language), [], []
-    content = Content(language, triage.intent, order_id=item.order_id, order=item.order,
+    framing, question = kit.frames.framing(item.text, triage.intent)
+    content = Content(language, framing, order_id=item.order_id, order=item.order,
                       name=item.customer_name)
-    if triage.intent in kit.frames.without_knowledge and not triage.needs_human:
+    if framing in kit.frames.without_knowledge and not triage.needs_human:
         return composer.grounded_reply(style, content), [], []
     facts, sources = ([], []) if not knowledge.confident else select_facts(
-        item.text, knowledge.sections or knowledge.hits[:1], language, kit.embedder,
+        question, _passages(knowledge, framing, triage, kit), language, kit.embedder,
         allowed=guards.sentence_filter(ctx, kit.rules),
-        favoured=lambda passage: _expected(passage, triage, item.channel, kit))
+        favoured=lambda passage: _expected(passage, framing, item.channel, kit),
+        about=_about(kit.frames.situation(framing)))
     if facts:
         content = replace(content, facts=tuple(facts))
         return composer.grounded_reply(style, content), _cite(sources), []
@@ -154,10 +160,25 @@ def _compose(item: DraftInput, triage: TriageOutput, knowledge: KBResult, style:
     return composer.holding_reply(style, content), [], [reason]
 
 
-def _expected(passage: KBHit, triage: TriageOutput, channel: str, kit: DraftKit) -> bool:
-    """A passage the message is expected to need: its intent's topic, or written for its
-    channel."""
-    return passage.topic in kit.frames.topics_for(triage.intent) or channel in passage.channels
+def _passages(knowledge: KBResult, framing: str | None, triage: TriageOutput,
+              kit: DraftKit) -> list[KBHit]:
+    """The passages to quote from; a situation's reply keeps to its own topics when the
+    knowledge base returned any."""
+    passages = knowledge.sections or knowledge.hits[:1]
+    if framing == triage.intent:
+        return passages
+    topics = kit.frames.topics_for(framing)
+    return [p for p in passages if p.topic in topics] or passages
+
+
+def _about(situation: composer.Situation | None) -> Callable[[str], bool] | None:
+    return situation.about if situation else None
+
+
+def _expected(passage: KBHit, framing: str | None, channel: str, kit: DraftKit) -> bool:
+    """A passage the message is expected to need: a topic of its intent (or situation), or
+    written for its channel."""
+    return passage.topic in kit.frames.topics_for(framing) or channel in passage.channels
 
 
 def _llm_draft(item: DraftInput, knowledge: KBResult, style: Style, language: str,

@@ -64,6 +64,7 @@ def search_many(queries: list[KBQuery], kit: KnowledgeKit, k: int = 5) -> list[K
 PREFERRED_BONUS = 0.15  # added to the similarity of a topic the caller prefers
 CHANNEL_BONUS = 0.1  # ... and of a topic with a document written for the message's channel
 SUB_QUESTIONS = 6  # sentences of a message searched on their own
+WHOLE = 64  # sections of a document returned "whole" (more than any document has)
 CLAUSE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])|\n+")
 HIDDEN = re.compile(r"<!--.*?-->", re.S)
 
@@ -114,17 +115,20 @@ def _by_topic(query: KBQuery, results: list[KBResult], kit: KnowledgeKit,
 
 def _with_sections(query: KBQuery, vector: np.ndarray, result: KBResult, kit: KnowledgeKit,
                    k: int) -> KBResult:
-    """The best sections of the top document of each of the first two topics."""
+    """The best sections of the top document of each of the first two topics, and of the
+    best preferred topic when it ranks lower."""
     tops: list[KBHit] = []
     for hit in result.hits:
         if hit.topic not in {t.topic for t in tops}:
             tops.append(hit)
+    preferred = [t for t in tops[2:] if t.topic in query.prefer_topics][:1]
     found: list[KBHit] = []
-    for top in tops[:2]:
+    for top in tops[:2] + preferred:
         terms = (_sparse(sparse.encode_query(query.text, top.language or FALLBACK_LANGUAGE))
                  if kit.hybrid else None)
         where = Filter({"doc_id": [top.doc_id], "kind": ["section"]})
-        points = kit.store.search(kit.collection, vector.tolist(), k, sparse=terms,
+        limit = WHOLE if top.topic in query.whole_topics else k
+        points = kit.store.search(kit.collection, vector.tolist(), limit, sparse=terms,
                                   where=where, sparse_weight=kit.sparse_weight)
         ranked = sorted((_hit(p.payload, p.score, p.similarity) for p in points),
                         key=lambda h: -h.similarity)

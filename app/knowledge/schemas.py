@@ -9,6 +9,7 @@ class KBQuery(BaseModel):
     channel: str | None = None
     language: str | None = None
     prefer_topics: list[str] = []  # e.g. the topics of the message's intent
+    whole_topics: list[str] = []  # topics whose top document returns every section
 
 
 class KBHit(BaseModel):

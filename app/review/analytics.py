@@ -32,7 +32,7 @@ class Decision:
     intent: str
     channel: str
     language: str
-    drafter: str  # e.g. composer composer/grounded@2+tone/email@1
+    drafter: str  # e.g. composer composer/grounded@3+tone/email@1
     edit_distance: int  # characters (Levenshtein) between draft and sent text
     reason: str | None
     decided_at: datetime

@@ -19,7 +19,7 @@ def draft_kit(chat=None, detect=None, agent_language: str = "en") -> DraftKit:
     llm = LLMDrafter(chat, load_draft_prompt(PROMPTS / "drafting" / "llm-v1.yaml")) \
         if chat is not None else None
     return DraftKit(load_tone_profiles(PROMPTS / "tone"),
-                    load_frames(PROMPTS / "drafting" / "composer-v2.yaml"), "Lumen & Loom",
+                    load_frames(PROMPTS / "drafting" / "composer-v3.yaml"), "Lumen & Loom",
                     load_guard_rules(PROMPTS / "drafting" / "guards-v1.yaml"), FakeEmbedder(),
                     detect, llm, agent_language)
 

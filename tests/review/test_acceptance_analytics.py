@@ -54,7 +54,7 @@ def test_rates_per_dimension_and_csv_from_a_known_sequence(client, workspace,
                                             "edit_rate": 0.5, "rejection_rate": 0.5,
                                             "median_edit_distance": 11}
     assert report["by"]["channel"]["email"]["n"] == 4
-    assert list(report["by"]["drafter"]) == ["composer composer/grounded@2+tone/email@1"]
+    assert list(report["by"]["drafter"]) == ["composer composer/grounded@3+tone/email@1"]
     lines = csv.text.strip().splitlines()
     assert csv.headers["content-type"].startswith("text/csv")
     assert lines[0] == ("draft_id,decided_at,action,agent,intent,channel,language,drafter,"

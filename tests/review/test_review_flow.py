@@ -38,7 +38,7 @@ def test_message_becomes_a_pending_grounded_draft(client, kb_workspace):
     assert draft["conversation_id"] == ids["conversation_id"]
     assert draft["status"] == "pending"
     assert draft["drafter"] == "composer"
-    assert draft["prompt_id"] == "composer/grounded@2+tone/email@1"
+    assert draft["prompt_id"] == "composer/grounded@3+tone/email@1"
     assert draft["model_id"] == "none"
     assert draft["citations"][0]["topic"] in {"order-tracking", "shipping-times"}
     assert "#1043" in draft["text"]
