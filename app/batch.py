@@ -66,5 +66,6 @@ def _draft_out(case: CaseIn, triage, knowledge, kit: DraftKit) -> dict:
                            visibility=case.visibility, market=case.market,
                            order_id=case.order_id, customer_name=first_name(name),
                            order=case.order, actions=case.actions), triage, knowledge, kit)
-    return {"id": case.id, **out.model_dump(include={
-        "text", "language", "channel", "citations", "violations", "needs_human", "reason"})}
+    return {"id": case.id, **out.model_dump(include={  # citations as CONTRACT.md has them
+        "text": True, "language": True, "channel": True, "violations": True,
+        "needs_human": True, "reason": True, "citations": {"__all__": {"doc_id", "topic"}}})}

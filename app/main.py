@@ -15,13 +15,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import __version__
 from app.channels.router import router as messages_router
 from app.config import Settings, get_settings
+from app.conversations.router import router as customers_router
 from app.errors import AppError
 from app.kit.bodylimit import BodyLimitMiddleware
 from app.knowledge.router import router as knowledge_router
 from app.outbox.relay import RelayThread
-from app.review.router import analytics_router
+from app.review.router import analytics_router, audit_router
 from app.review.router import router as review_router
 from app.setup import prepare_database
+from app.web.admin import PageError, page_error
+from app.web.admin import router as admin_router
+from app.web.customers import router as web_customers_router
 from app.web.router import HERE as WEB_HERE
 from app.web.router import SignIn
 from app.web.router import router as web_router
@@ -54,8 +58,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(messages_router)
     app.include_router(review_router)
     app.include_router(analytics_router)
+    app.include_router(audit_router)
     app.include_router(knowledge_router)
+    app.include_router(customers_router)
     app.include_router(web_router)
+    app.include_router(web_customers_router)
+    app.include_router(admin_router)
+    app.add_exception_handler(PageError, page_error)
     app.mount("/static", StaticFiles(directory=WEB_STATIC), name="static")
     app.add_api_route("/health", _health, methods=["GET"], tags=["health"])
     return app

@@ -115,7 +115,7 @@ def test_users_create_refuses_a_short_password_with_the_reason(runner):
     result = runner.invoke(cli.app, ["users", "create", "--email", "x@shop.example",
                                      "--password", "short"])
     assert result.exit_code != 0
-    assert str(result.exception) == "password: at least 10 characters"
+    assert str(result.exception) == "password: at least 12 characters"
 
 
 def test_triage_corrections_export_is_json_lines(runner, tmp_path, client, workspace):

@@ -22,7 +22,7 @@ from app.db import utcnow
 from app.errors import AppError, invalid
 
 HASHER = PasswordHasher()
-MIN_PASSWORD = 10
+MIN_PASSWORD = 12
 KEY_PREFIX = "omr"
 
 
@@ -126,3 +126,80 @@ def _user_principal(user: User) -> Principal:
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+# -- administration (the admin pages): who may change which account ---------------------
+
+
+def users_of(session: Session, workspace: str) -> list[User]:
+    """The users who may act in this workspace, by e-mail."""
+    users = session.scalars(select(User).order_by(User.email))
+    return [u for u in users if may_enter(u.workspaces, workspace)]
+
+
+def keys_of(session: Session, workspace: str) -> list[ApiKey]:
+    """The API keys that may act in this workspace (revoked ones too), newest first."""
+    keys = session.scalars(select(ApiKey).order_by(ApiKey.id.desc()))
+    return [k for k in keys if may_enter(k.workspaces, workspace)]
+
+
+def may_manage(admin_workspaces, account_workspaces) -> bool:
+    """An admin of all workspaces may change any account; another admin only the accounts
+    confined to workspaces of their own."""
+    if ALL_WORKSPACES in admin_workspaces:
+        return True
+    return ALL_WORKSPACES not in account_workspaces and \
+        set(account_workspaces) <= set(admin_workspaces)
+
+
+def scope_for(admin_workspaces, workspace: str, everywhere: bool) -> list[str]:
+    """The workspaces of an account made from a workspace's admin page: that workspace, or
+    all (only an admin of all workspaces may grant that)."""
+    if not everywhere:
+        return [workspace]
+    if ALL_WORKSPACES not in admin_workspaces:
+        raise AppError("only an admin of all workspaces may create accounts for all "
+                       "workspaces", 403)
+    return [ALL_WORKSPACES]
+
+
+def managed_user(session: Session, admin: User, workspace: str, user_id: int) -> User:
+    """A user of this workspace that this admin may change (404 / 403 otherwise)."""
+    user = session.get(User, user_id)
+    if user is None or not may_enter(user.workspaces, workspace):
+        raise AppError(f"user {user_id} not found", 404)
+    if not may_manage(admin.workspaces, user.workspaces):
+        raise AppError(f"{user.email} also works in workspaces you do not administer", 403)
+    return user
+
+
+def managed_key(session: Session, admin: User, workspace: str, prefix: str) -> ApiKey:
+    """An API key of this workspace that this admin may revoke (404 / 403 otherwise)."""
+    row = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+    if row is None or not may_enter(row.workspaces, workspace):
+        raise AppError(f"API key {prefix} not found", 404)
+    if not may_manage(admin.workspaces, row.workspaces):
+        raise AppError(f"API key {prefix} also works in workspaces you do not administer", 403)
+    return row
+
+
+def set_role(session: Session, admin: User, user: User, role: str) -> str:
+    """Give the user this role; returns the role before. Nobody demotes themself."""
+    if role not in USER_ROLES:
+        raise invalid("role", f"must be one of {', '.join(USER_ROLES)}")
+    if user.id == admin.id and role != user.role:
+        raise AppError("you cannot change your own role: another admin must do it", 409)
+    before, user.role = user.role, role
+    session.flush()
+    return before
+
+
+def set_active(session: Session, admin: User, user: User, active: bool) -> bool:
+    """Enable or disable the user (a disabled user cannot sign in); returns whether this
+    changed anything. Nobody disables themself."""
+    if user.id == admin.id and not active:
+        raise AppError("you cannot disable your own account: another admin must do it", 409)
+    changed = user.active != active
+    user.active = active
+    session.flush()
+    return changed

@@ -16,7 +16,6 @@ class Customer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"), index=True)
     name: Mapped[str | None] = mapped_column(String(200))
-    tags: Mapped[list] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -48,6 +47,7 @@ class Conversation(Base):
     channel: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_message_at: Mapped[datetime] = mapped_column(default=utcnow)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
 
 
 class Message(Base):
@@ -76,3 +76,36 @@ class Message(Base):
     delivery_status: Mapped[str] = mapped_column(String(16), default="received")
     draft_id: Mapped[int | None] = mapped_column(index=True)  # the draft this reply sent
     author: Mapped[str | None] = mapped_column(String(200))
+
+
+class CustomerTag(Base):
+    """A label on a customer (``vip``, ``wholesale``), one row each: adding or removing one
+    never overwrites another agent's change, and "every VIP customer" is an indexed query on
+    any database. Tags are normalised by ``conversations.customers.normalize_tag``."""
+
+    __tablename__ = "customer_tag"
+    __table_args__ = (UniqueConstraint("customer_id", "tag"),
+                      Index("ix_customer_tag_workspace_tag", "workspace_id", "tag"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
+    tag: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CustomerNote(Base):
+    """An internal note on a customer: shown in each of their conversations whatever the
+    channel, never sent to the customer. ``author_kind``/``author_id`` say who wrote it (a
+    ``user`` or an API ``key``), ``author`` is the name shown."""
+
+    __tablename__ = "customer_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200))
+    author_kind: Mapped[str] = mapped_column(String(8))
+    author_id: Mapped[int] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

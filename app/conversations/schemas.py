@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, field_validator
+
+from app.kit.text import no_nul
 
 
 class IdentityOut(BaseModel):
@@ -64,3 +66,52 @@ class ConversationOut(BaseModel):
     created_at: datetime
     last_message_at: datetime
     messages: list[TimelineMessage]
+    assignee_id: int | None = None
+
+
+class TagsIn(BaseModel):
+    tags: list[str] = Field(max_length=100, description="The customer's whole set of tags; "
+                            "each is trimmed and lower-cased (1-32 of a-z 0-9 - _), at most "
+                            "20 distinct.")
+
+
+class TagsOut(BaseModel):
+    tags: list[str]
+
+
+class NoteIn(BaseModel):
+    text: str = Field(description="1-2000 characters once trimmed; internal, never sent "
+                      "to the customer.")
+
+    _nul = field_validator("text")(no_nul)
+
+
+class NoteOut(BaseModel):
+    id: int
+    text: str
+    author: str
+    created_at: datetime
+    deletable: bool = Field(description="Whether the caller may delete it (its author or an "
+                                        "admin).")
+
+
+class CustomerConversation(BaseModel):
+    id: int
+    channel: str
+    status: str
+    created_at: datetime
+    last_message_at: datetime
+
+    model_config = {"from_attributes": True}
+
+
+class CustomerOut(BaseModel):
+    """The customer panel: who they are on each channel, their tags, the internal notes and
+    their conversations (the most recently active first)."""
+
+    id: int
+    name: str | None
+    identities: list[IdentityOut]
+    tags: list[str]
+    notes: list[NoteOut]
+    conversations: list[CustomerConversation]

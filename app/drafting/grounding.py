@@ -45,7 +45,7 @@ def select_facts(question: str, passages: list[KBHit], language: str,
     scores = scores + np.array([(FIRST_SECTION_BONUS if c[0] == 0 else 0.0)
                                 - POSITION_PENALTY * c[1] for c in candidates])
     chosen = _choose(candidates, scores, limit, favoured)
-    sources = list({candidates[i][2].doc_id: candidates[i][2] for i in chosen}.values())
+    sources = list({candidates[i][0]: candidates[i][2] for i in chosen}.values())  # by section
     return [candidates[i][3] for i in chosen], sources
 
 

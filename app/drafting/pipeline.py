@@ -198,8 +198,14 @@ def _llm_draft(item: DraftInput, knowledge: KBResult, style: Style, language: st
 
 
 def _cite(hits: list[KBHit]) -> list[Citation]:
-    return [Citation(doc_id=h.doc_id, topic=h.topic)
-            for h in {h.doc_id: h for h in hits}.values()]
+    """One citation per document, with the sections drafted from (for the agent to read)."""
+    by_doc: dict[str, list[KBHit]] = {}
+    for hit in hits:
+        by_doc.setdefault(hit.doc_id, []).append(hit)
+    return [Citation(doc_id=doc, topic=group[0].topic, title=group[0].title,
+                     heading=" · ".join(dict.fromkeys(h.heading for h in group if h.heading)),
+                     passage="\n\n".join(dict.fromkeys(h.text for h in group)))
+            for doc, group in by_doc.items()]
 
 
 def _review_reasons(item: DraftInput, triage: TriageOutput, checked: GuardResult,

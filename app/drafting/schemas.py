@@ -38,6 +38,9 @@ class DraftInput(BaseModel):
 class Citation(BaseModel):
     doc_id: str
     topic: str
+    title: str = ""
+    heading: str = ""  # the section quoted from
+    passage: str = ""  # its text as drafted from, for the agent to read
 
 
 class ViolationOut(BaseModel):

@@ -19,6 +19,7 @@ from app.drafting.models import Draft
 from app.review.models import ReviewEvent
 from app.triage.models import TriageResult
 
+DECISIONS = ("approve", "edit", "reject")  # regenerate events are not decisions
 DIMENSIONS = ("intent", "channel", "language", "drafter", "agent")
 
 
@@ -89,7 +90,7 @@ def decisions(session: Session, workspace_id: int, start: datetime | None = None
     query = select(ReviewEvent, Draft, TriageResult).join(
         Draft, Draft.id == ReviewEvent.draft_id).outerjoin(
         TriageResult, TriageResult.message_id == Draft.message_id).where(
-        ReviewEvent.workspace_id == workspace_id)
+        ReviewEvent.workspace_id == workspace_id, ReviewEvent.action.in_(DECISIONS))
     if start is not None:
         query = query.where(ReviewEvent.created_at >= start)
     if end is not None:

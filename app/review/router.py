@@ -9,11 +9,14 @@ from sqlalchemy.orm import Session
 
 from app.conversations.schemas import ConversationOut
 from app.deps import commit, get_rt, get_session, get_workspace, require
-from app.review import analytics, corrections, service
+from app.review import analytics, assignment, audit_trail, corrections, service
 from app.review.schemas import (
     ApproveIn,
+    AssignIn,
+    AuditPageOut,
     DecisionOut,
     DraftOut,
+    RegenerateIn,
     RejectIn,
     TriageCorrectionIn,
     TriageCorrectionOut,
@@ -31,6 +34,17 @@ def get_conversation(conversation_id: int, session: Session = Depends(get_sessio
                      workspace: Workspace = Depends(get_workspace)):
     """The conversation's timeline across channels, with triage and drafts."""
     return timeline(session, workspace.id, conversation_id)
+
+
+@router.put("/conversations/{conversation_id}/assignee", response_model=ConversationOut)
+def assign(conversation_id: int, body: AssignIn, request: Request,
+           session: Session = Depends(get_session),
+           workspace: Workspace = Depends(get_workspace)):
+    """Assign the conversation to a user of the workspace, or to nobody (null)."""
+    assignment.assign(session, workspace, conversation_id, body.assignee_id, body.actor)
+    out = timeline(session, workspace.id, conversation_id)
+    commit(request, session)
+    return out
 
 
 @router.get("/drafts", response_model=list[DraftOut])
@@ -67,6 +81,23 @@ def reject(draft_id: int, body: RejectIn, request: Request,
     draft = service.reject(session, workspace.id, draft_id, body.actor, body.reason)
     commit(request, session)
     return DecisionOut(draft=DraftOut.model_validate(draft))
+
+
+@router.post("/drafts/{draft_id}/regenerate", response_model=DraftOut,
+             responses={409: {"description": "The draft was already approved or rejected"}})
+def regenerate(draft_id: int, request: Request, body: RegenerateIn | None = None,
+               session: Session = Depends(get_session),
+               workspace: Workspace = Depends(get_workspace),
+               runtime: Runtime = Depends(get_rt)):
+    """Draft the reply again from the message's current triage (corrections included) and
+    the knowledge base as it is now; the previous text stays in the review trail."""
+    body = body or RegenerateIn()
+    draft = service.regenerate(session, workspace.id, draft_id, body.actor,
+                               runtime.draft_kit, runtime.knowledge_kit,
+                               runtime.settings.knowledge.top_k)
+    out = DraftOut.model_validate(draft)
+    commit(request, session)
+    return out
 
 
 @router.post("/messages/{message_id}/triage", response_model=list[TriageCorrectionOut])
@@ -110,3 +141,36 @@ def acceptance_csv(start: datetime | None = None, end: datetime | None = None,
     body = analytics.as_csv(analytics.decisions(session, workspace.id, _utc(start), _utc(end)))
     return PlainTextResponse(body, media_type="text/csv", headers={
         "Content-Disposition": f'attachment; filename="acceptance-{workspace.slug}.csv"'})
+
+
+audit_router = APIRouter(prefix="/v1", tags=["audit"],
+                         dependencies=[Depends(require("qa_lead", "admin"))])
+
+
+def _trail_filter(actor: str | None = None, action: str | None = None,
+                  target: str | None = None, start: datetime | None = None,
+                  end: datetime | None = None) -> audit_trail.TrailFilter:
+    """Filters of the audit trail: an actor, an action or its kind (``draft``), a target
+    (``draft:12``, ``message:34``, ``key:<prefix>``), a period [start, end)."""
+    return audit_trail.TrailFilter(actor or None, action or None, target or None, _utc(start),
+                                   _utc(end))
+
+
+@audit_router.get("/audit", response_model=AuditPageOut)
+def audit(filters: audit_trail.TrailFilter = Depends(_trail_filter),
+          limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+          session: Session = Depends(get_session),
+          workspace: Workspace = Depends(get_workspace)):
+    """Who did what, when: review decisions (edits with the text before and after), triage
+    corrections, knowledge-base writes and account changes, newest first."""
+    return audit_trail.trail(session, workspace.id, filters, limit, offset)
+
+
+@audit_router.get("/audit.csv", response_class=PlainTextResponse)
+def audit_csv(filters: audit_trail.TrailFilter = Depends(_trail_filter),
+              session: Session = Depends(get_session),
+              workspace: Workspace = Depends(get_workspace)) -> PlainTextResponse:
+    """The matching entries (up to 50,000, newest first) for a spreadsheet."""
+    page = audit_trail.trail(session, workspace.id, filters, audit_trail.MAX_EXPORT)
+    return PlainTextResponse(audit_trail.as_csv(page.entries), media_type="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="audit-{workspace.slug}.csv"'})

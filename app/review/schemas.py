@@ -15,6 +15,19 @@ class ApproveIn(BaseModel):
     _nul = field_validator("text", "actor")(no_nul)
 
 
+class AssignIn(BaseModel):
+    assignee_id: int | None = Field(description="A user's id; null unassigns")
+    actor: str = Field(default="api", min_length=1, max_length=200)
+
+    _nul = field_validator("actor")(no_nul)
+
+
+class RegenerateIn(BaseModel):
+    actor: str = Field(default="api", min_length=1, max_length=200)
+
+    _nul = field_validator("actor")(no_nul)
+
+
 class RejectIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
     actor: str = Field(default="api", min_length=1, max_length=200)
@@ -66,5 +79,33 @@ class TriageCorrectionOut(BaseModel):
     after: str
     actor: str
     created_at: datetime
+
+    model_config = {"from_attributes": True}
+
+
+class AuditEntryOut(BaseModel):
+    """One entry of the audit trail: when, who, what on which target, and what changed."""
+
+    source: str = Field(description="review | triage | audit (the table it comes from)")
+    id: int
+    at: datetime
+    actor: str
+    action: str = Field(description="draft.approve|edit|reject|regenerate, triage.correct, "
+                                    "customer.*, kb.*, user.*, key.*")
+    target: str = Field(description="draft:<id>, message:<id>, customer:<id>, user:<email>, "
+                                    "key:<prefix>, or a knowledge-base document")
+    summary: str
+    detail: dict
+    before: str | None = Field(default=None, description="Draft text before (review)")
+    after: str | None = Field(default=None, description="Text sent (review)")
+
+    model_config = {"from_attributes": True}
+
+
+class AuditPageOut(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    entries: list[AuditEntryOut]
 
     model_config = {"from_attributes": True}

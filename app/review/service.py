@@ -1,4 +1,4 @@
-"""Approve, edit or reject drafts. Only approved text is sent, exactly once.
+"""Approve, edit, reject or regenerate drafts. Only approved text is sent, exactly once.
 
 The state change is a conditional UPDATE (pending -> approved/rejected), so two approvals
 racing each other cannot both win: the loser gets 409.
@@ -6,14 +6,19 @@ racing each other cannot both win: the loser gets 409.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.conversations import service as conversations
 from app.conversations.models import Message
 from app.db import utcnow
+from app.drafting import service as drafting
 from app.drafting.models import Draft
+from app.drafting.pipeline import DraftKit
 from app.errors import AppError, conflict, not_found
+from app.knowledge.pipeline import KnowledgeKit
 from app.outbox import service as outbox
 from app.review.models import ReviewEvent
 
@@ -56,6 +61,26 @@ def reject(session: Session, workspace_id: int, draft_id: int, actor: str,
     return draft
 
 
+def regenerate(session: Session, workspace_id: int, draft_id: int, actor: str,
+               kit: DraftKit, knowledge_for: Callable[[str], KnowledgeKit],
+               top_k: int) -> Draft:
+    """Draft the reply again (after a triage correction or a knowledge-base change) in
+    place of the pending draft; the old text stays in the review trail."""
+    draft = get_draft(session, workspace_id, draft_id)
+    before = draft.text
+    out = drafting.compose(session, conversations.get_message(session, draft.message_id),
+                           kit, knowledge_for, top_k)
+    changed = session.execute(
+        update(Draft).where(Draft.id == draft.id, Draft.status == "pending")
+        .values(**drafting.fields_of(out), created_at=utcnow())
+        .execution_options(synchronize_session=False))
+    session.refresh(draft)
+    if changed.rowcount != 1:
+        raise conflict(f"draft {draft.id} is already {draft.status}; nothing was changed")
+    _record(session, draft, actor, "regenerate", after=draft.text, before=before)
+    return draft
+
+
 def _transition(session: Session, draft: Draft, status: str, final_text: str | None) -> None:
     changed = session.execute(
         update(Draft).where(Draft.id == draft.id, Draft.status == "pending")
@@ -68,10 +93,10 @@ def _transition(session: Session, draft: Draft, status: str, final_text: str | N
 
 
 def _record(session: Session, draft: Draft, actor: str, action: str, after: str | None,
-            reason: str | None = None) -> None:
+            reason: str | None = None, before: str | None = None) -> None:
     session.add(ReviewEvent(workspace_id=draft.workspace_id, draft_id=draft.id, actor=actor,
-                            action=action, before_text=draft.text, after_text=after,
-                            reason=reason))
+                            action=action, before_text=draft.text if before is None
+                            else before, after_text=after, reason=reason))
 
 
 def _queue_reply(session: Session, draft: Draft, text: str, actor: str) -> Message:

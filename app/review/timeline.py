@@ -30,7 +30,7 @@ def timeline(session: Session, workspace_id: int, conversation_id: int) -> Conve
         identities=[IdentityOut(kind=i.kind, handle=i.handle)
                     for i in conversations.identities_of(session, customer.id)],
         created_at=conversation.created_at, last_message_at=conversation.last_message_at,
-        messages=messages)
+        messages=messages, assignee_id=conversation.assignee_id)
 
 
 def _message(session: Session, message, draft) -> TimelineMessage:

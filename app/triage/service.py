@@ -6,7 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.conversations import service as conversations
-from app.conversations.models import Customer, Message
+from app.conversations.customers import tags_of
+from app.conversations.models import Message
 from app.outbox import service as outbox
 from app.triage.models import TriageResult
 from app.triage.pipeline import TriageKit, triage
@@ -36,12 +37,11 @@ def context_for(session: Session, message: Message) -> TriageInput:
     waiting = conversations.unanswered_before(session, message)
     hours = ((message.received_at - waiting[0].received_at).total_seconds() / 3600
              if waiting else 0.0)
-    customer = session.get(Customer, message.customer_id)
     return TriageInput(text=message.text, channel=message.channel,
                        visibility=message.visibility, market=message.market,
                        order_id=message.order_id, prior_contacts=len(waiting),
                        waiting_hours=round(hours, 2),
-                       customer_tags=list(customer.tags or []) if customer else [])
+                       customer_tags=tags_of(session, message.customer_id))
 
 
 def result_for(session: Session, message_id: int) -> TriageResult | None:

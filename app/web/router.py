@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -17,12 +18,14 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.accounts.service import authenticate_password, may_enter
+from app.conversations import customers
+from app.conversations import service as conversations
 from app.db import utcnow
 from app.deps import get_rt, get_session
-from app.errors import AppError, not_found
-from app.review import analytics, corrections
+from app.errors import AppError, invalid, not_found
+from app.review import analytics, assignment, corrections
 from app.review import service as review
-from app.review.inbox import inbox, select_rows
+from app.review.inbox import FILTERS, SORTS, VIEWS, InboxQuery, choices, inbox, select_rows
 from app.review.timeline import timeline
 from app.triage.signals import URGENCY_LEVELS
 from app.web import sessions
@@ -132,18 +135,47 @@ def logout(csrf: str = Form(...), me=Depends(current_user)) -> Response:
 
 
 @router.get("/inbox")
-def inbox_page(request: Request, channel: str | None = None, needs_human: bool = False,
-               sort: str = "recent", workspace: str | None = None,
+def inbox_page(request: Request, workspace: str | None = None,
                session: Session = Depends(get_session), rt: Runtime = Depends(get_rt),
                me=Depends(current_user)) -> HTMLResponse:
     user, web = me
     ws = _workspace(session, rt, user, workspace)
     everything = inbox(session, ws.id)
+    query = _inbox_query(request, user)
     return _page(request, "inbox.html", {
         "user": user, "csrf": web.csrf, "workspace": ws.slug,
-        "rows": select_rows(everything, channel or None, needs_human, sort),
-        "channel": channel or "", "needs_human": needs_human, "sort": sort,
-        "channels": sorted({r.channel for r in everything})})
+        "rows": select_rows(everything, query), "q": query, "views": VIEWS, "sorts": SORTS,
+        "choices": choices(everything), "selected": dict(query.filters),
+        "query": urlencode({"workspace": ws.slug, **_asked(request)})})
+
+
+@router.get("/inbox/rows")
+def inbox_rows(request: Request, workspace: str | None = None,
+               session: Session = Depends(get_session), rt: Runtime = Depends(get_rt),
+               me=Depends(current_user)) -> HTMLResponse:
+    """The inbox's rows alone, which the page fetches every few seconds (live update)."""
+    user, _ = me
+    ws = _workspace(session, rt, user, workspace)
+    rows = select_rows(inbox(session, ws.id), _inbox_query(request, user))
+    return _page(request, "_inbox_rows.html", {"rows": rows, "workspace": ws.slug})
+
+
+def _asked(request: Request) -> dict[str, str]:
+    """The inbox's view, filters and sort as the agent asked for them (empty ones left out)."""
+    names = ("view", "sort", *FILTERS)
+    return {k: v for k, v in request.query_params.items() if k in names and v}
+
+
+def _inbox_query(request: Request, user: User) -> InboxQuery:
+    asked = _asked(request)
+    view = asked.get("view", "all")
+    sort = asked.get("sort", "recent")
+    if view not in VIEWS:
+        raise invalid("view", f"must be one of {', '.join(VIEWS)}")
+    if sort not in SORTS:
+        raise invalid("sort", f"must be one of {', '.join(SORTS)}")
+    return InboxQuery(view=view, sort=sort, me=user.id,
+                      filters=tuple((k, asked[k]) for k in FILTERS if k in asked))
 
 
 @router.get("/conversations/{conversation_id}")
@@ -153,12 +185,18 @@ def conversation_page(request: Request, conversation_id: int, workspace: str | N
     user, web = me
     ws = _workspace(session, rt, user, workspace)
     view = timeline(session, ws.id, conversation_id)
-    pending = [m.draft for m in view.messages if m.draft and m.draft.status == "pending"]
+    pending = [m for m in view.messages if m.draft and m.draft.status == "pending"]
     return _page(request, "conversation.html", {
         "user": user, "csrf": web.csrf, "c": view, "workspace": ws.slug,
-        "draft": pending[-1] if pending else None,
+        "draft": pending[-1].draft if pending else None,
+        "tone": rt.draft_kit.tones.get(pending[-1].channel) if pending else None,
+        "assignee_id": conversations.get_conversation(session, ws.id,
+                                                      conversation_id).assignee_id,
+        "assignees": assignment.assignees(session, ws),
         "intents": rt.triage_kit.classifier.labels,
-        "urgencies": URGENCY_LEVELS})
+        "urgencies": URGENCY_LEVELS, "tag_limit": customers.MAX_TAGS,
+        "customer": customers.panel(session, ws.id, view.customer_id,
+                                    customers.user_actor(user))})
 
 
 @router.post("/drafts/{draft_id}/approve")
@@ -184,6 +222,33 @@ def reject(draft_id: int, reason: str = Form(..., min_length=1, max_length=500),
     user, ws = _form_workspace(session, rt, me, csrf, workspace)
     if review.get_draft(session, ws.id, draft_id).status == "pending":
         review.reject(session, ws.id, draft_id, user.email, reason)
+        session.commit()
+    return _back(conversation_id, ws)
+
+
+@router.post("/conversations/{conversation_id}/assign")
+def assign(conversation_id: int, assignee: str = Form(""), take: bool = Form(False),
+           csrf: str = Form(...), workspace: str = Form(...),
+           session: Session = Depends(get_session), rt: Runtime = Depends(get_rt),
+           me=Depends(current_user)) -> Response:
+    """Assign the conversation to a user (their id), to nobody (""), or take it."""
+    user, ws = _form_workspace(session, rt, me, csrf, workspace)
+    if assignee and not assignee.isdigit():
+        raise invalid("assignee", "must be a user id or empty")
+    who = user.id if take else int(assignee) if assignee else None
+    assignment.assign(session, ws, conversation_id, who, user.email)
+    session.commit()
+    return _back(conversation_id, ws)
+
+
+@router.post("/drafts/{draft_id}/regenerate")
+def regenerate(draft_id: int, csrf: str = Form(...), conversation_id: int = Form(...),
+               workspace: str = Form(...), session: Session = Depends(get_session),
+               rt: Runtime = Depends(get_rt), me=Depends(current_user)) -> Response:
+    user, ws = _form_workspace(session, rt, me, csrf, workspace)
+    if review.get_draft(session, ws.id, draft_id).status == "pending":
+        review.regenerate(session, ws.id, draft_id, user.email, rt.draft_kit,
+                          rt.knowledge_kit, rt.settings.knowledge.top_k)
         session.commit()
     return _back(conversation_id, ws)
 

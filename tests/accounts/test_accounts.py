@@ -43,7 +43,7 @@ def test_a_password_is_stored_as_an_argon2_hash_and_checked(session):
 @pytest.mark.parametrize(("email", "role", "password", "message"), [
     ("ana@shop.example", "boss", "long enough 1", "role: must be one of agent, qa_lead, admin"),
     ("not-an-email", "agent", "long enough 1", "email: not an e-mail address"),
-    ("ana@shop.example", "agent", "short", "password: at least 10 characters"),
+    ("ana@shop.example", "agent", "short", "password: at least 12 characters"),
 ])
 def test_bad_users_are_refused_with_the_reason(session, email, role, password, message):
     with pytest.raises(AppError, match=message):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from app.accounts.service import Principal
 from app.config import PROJECT_ROOT
+from app.conversations.customers import set_tags
 from app.conversations.models import Customer, Message
 from app.db import unit_of_work, utcnow
 from app.triage.schemas import TriageInput
@@ -58,11 +60,12 @@ def test_the_service_reads_the_context_from_the_conversation(sqlite_runtime, cli
            for i in range(3)]
     with unit_of_work(sqlite_runtime.session_factory) as session:
         customer = session.get(Customer, ids[0]["customer_id"])
-        customer.tags = ["VIP"]
+        set_tags(session, customer.workspace_id, customer.id, ["VIP"],
+                 Principal("user", 1, "ana@shop.example", "agent", ("*",)))
         first = session.get(Message, ids[0]["message_id"])
         first.received_at = utcnow() - timedelta(hours=30)
         session.flush()
         context = context_for(session, session.get(Message, ids[2]["message_id"]))
     assert context.prior_contacts == 2
     assert 29.9 <= context.waiting_hours <= 30.1
-    assert context.customer_tags == ["VIP"]
+    assert context.customer_tags == ["vip"]
