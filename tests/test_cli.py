@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from app import cli
+from app.cli import base as cli_base
 
 LINES = [
     json.dumps({"id": "a1", "text": "Where is my parcel? Order #1043", "market": "DE",
@@ -24,7 +25,7 @@ LINES = [
 
 @pytest.fixture()
 def runner(sqlite_runtime, monkeypatch) -> CliRunner:
-    monkeypatch.setattr(cli, "_runtime", lambda: sqlite_runtime)
+    monkeypatch.setattr(cli_base, "open_runtime", lambda: sqlite_runtime)
     return CliRunner()
 
 
