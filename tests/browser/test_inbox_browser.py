@@ -77,7 +77,8 @@ def test_edit_and_send_then_the_timeline_shows_the_reply(page, live_server, shop
     page.goto(f"{live_server}/conversations/{conversation}?workspace={shop['slug']}")
     text = page.locator("#draft-text")
     text.fill(text.input_value() + "\n\nAna")
-    assert page.locator("[data-counter]").inner_text().endswith("characters")
+    counted = len(text.input_value())
+    assert page.locator("[data-counter]").inner_text() == f"{counted} / 10000 characters on email"
     page.click("#approve")
     page.wait_for_url(f"**/conversations/{conversation}**")
     outbound = page.locator("article.msg.outbound .text")
