@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from app import cli
+from app.cli import base as cli_base
 from app.accounts.service import create_user
 from app.db import unit_of_work
 from app.main import create_app
@@ -64,7 +65,7 @@ def sequence(client, workspace, sqlite_runtime, monkeypatch) -> dict:
     fixed = client.post(f"/v1/messages/{a['message_id']}/triage", headers=headers,
                         json={"urgency": new, "actor": "ben"})
     assert fixed.status_code == 200 and len(fixed.json()) == 1, fixed.text
-    monkeypatch.setattr(cli, "_runtime", lambda: sqlite_runtime)
+    monkeypatch.setattr(cli_base, "open_runtime", lambda: sqlite_runtime)
     made = CliRunner().invoke(cli.app, ["keys", "create", "--name", "audit test", "--role",
                                         "bot", "--workspace", workspace])
     assert made.exit_code == 0, made.output
