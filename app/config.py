@@ -115,6 +115,27 @@ class DraftingSettings(BaseModel):
         "Agents read messages and drafts also in this language (needs an LLM)."))
 
 
+class BotSettings(BaseModel):
+    replies_path: Path = PROJECT_ROOT / "prompts" / "bot" / "replies-v1.yaml"
+    max_failures: int = Field(default=3, ge=1, le=10, description=(
+        "Failed verifications after which a bot session is locked"))
+
+
+class OrdersSettings(BaseModel):
+    provider: str = Field(default="demo", description="Where orders are looked up: demo "
+                          "(the embedded demo store) | shopify (Admin GraphQL API)")
+    shopify_shop: str | None = Field(default=None, description="The shop's myshopify domain: "
+                                     "my-shop or my-shop.myshopify.com")
+    shopify_token: SecretStr | None = Field(default=None, description="Admin API access token "
+                                            "(shpat_...) with read_orders")
+    shopify_api_version: str = Field(default="2026-10", pattern=r"^\d{4}-\d{2}$")
+    timeout_seconds: float = Field(default=10.0, gt=0)
+    max_retries: int = Field(default=3, ge=0, description="Retries on throttling (THROTTLED, "
+                             "429) and 5xx answers; a timeout is not retried")
+    quiet_days: int = Field(default=5, ge=1, description="A shipment with no carrier event "
+                            "for longer than this is stuck")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="OMNIREPLY_",
@@ -134,6 +155,8 @@ class Settings(BaseSettings):
     triage: TriageSettings = TriageSettings()
     knowledge: KnowledgeSettings = KnowledgeSettings()
     drafting: DraftingSettings = DraftingSettings()
+    orders: OrdersSettings = OrdersSettings()
+    bot: BotSettings = BotSettings()
 
     @field_validator("data_dir")
     @classmethod

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import __version__
+from app.bot.router import router as bot_router
 from app.channels.router import router as messages_router
 from app.config import Settings, get_settings
 from app.conversations.router import router as customers_router
@@ -25,6 +26,7 @@ from app.review.router import router as review_router
 from app.setup import prepare_database
 from app.web.admin import PageError, page_error
 from app.web.admin import router as admin_router
+from app.web.chat import router as chat_router
 from app.web.customers import router as web_customers_router
 from app.web.router import HERE as WEB_HERE
 from app.web.router import SignIn
@@ -64,6 +66,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(web_router)
     app.include_router(web_customers_router)
     app.include_router(admin_router)
+    app.include_router(bot_router)
+    app.include_router(chat_router)
     app.add_exception_handler(PageError, page_error)
     app.mount("/static", StaticFiles(directory=WEB_STATIC), name="static")
     app.add_api_route("/health", _health, methods=["GET"], tags=["health"])

@@ -16,6 +16,7 @@ from functools import cached_property
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.bot.dialogue import Replies, load_replies
 from app.channels.adapters.registry import SenderRegistry, uniform
 from app.channels.adapters.sandbox import SandboxSender
 from app.config import Settings, get_settings
@@ -28,6 +29,8 @@ from app.drafting.tone import load_tone_profiles
 from app.errors import AppError
 from app.kit import taskqueue
 from app.knowledge.pipeline import KnowledgeKit, collection_name
+from app.orders.ports import OrderProvider
+from app.orders.registry import build_order_provider
 from app.outbox.service import Claim
 from app.providers.embeddings import CachedEmbedder, Embedder
 from app.providers.llm import ChatModel
@@ -59,6 +62,7 @@ class Runtime:
     session_factory: sessionmaker[Session]
     senders: SenderRegistry
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _orders: dict[str, OrderProvider] = field(default_factory=dict)
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -118,6 +122,10 @@ class Runtime:
                         CachedEmbedder(self.embedder),
                         lambda text: detector.detect(text).code, llm, cfg.agent_language)
 
+    @cached_property
+    def bot_replies(self) -> Replies:
+        return load_replies(self.settings.bot.replies_path)
+
     def knowledge_kit(self, workspace_slug: str) -> KnowledgeKit:
         name = collection_name(self.settings.qdrant.collection_prefix, workspace_slug,
                                self.embedder.model_id)
@@ -125,11 +133,24 @@ class Runtime:
         return KnowledgeKit(self.embedder, self.vector_store, name, cfg.min_score, cfg.hybrid,
                             cfg.sparse_weight)
 
+    def orders_for(self, workspace_slug: str) -> OrderProvider:
+        """The workspace's order source (``settings.orders.provider``), made once and kept:
+        a Shopify client remembers the rate-limit state between calls."""
+        with self._lock:
+            if workspace_slug not in self._orders:
+                self._orders[workspace_slug] = build_order_provider(
+                    self.settings.orders, self.session_factory, workspace_slug)
+            return self._orders[workspace_slug]
+
     def close(self) -> None:
-        """Release the vector store (local Qdrant holds a lock) and database connections."""
+        """Release the vector store (local Qdrant holds a lock), order sources' HTTP clients
+        and database connections."""
         store = self.__dict__.pop("vector_store", None)
         if store is not None and hasattr(store, "close"):
             store.close()
+        for provider in self._orders.values():
+            if hasattr(provider, "close"):
+                provider.close()
         self.engine.dispose()
 
     def dispatch(self, claim: Claim) -> None:

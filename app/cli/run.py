@@ -23,8 +23,15 @@ app.add_typer(demo_app, name="demo")
 
 @demo_app.command("seed")
 def demo_seed() -> None:
-    """Index the knowledge base (if empty) and load the demo messages; run their tasks."""
-    from app.demo.service import demo_api_key, demo_login, load_messages, seed_messages
+    """Index the knowledge base (if empty), load the demo messages and the demo store's
+    orders; run the messages' tasks."""
+    from app.demo.service import (
+        demo_api_key,
+        demo_login,
+        load_messages,
+        seed_messages,
+        seed_orders,
+    )
     from app.setup import prepare_database
 
     rt = base.open_runtime()
@@ -36,6 +43,8 @@ def demo_seed() -> None:
         created = seed_messages(rt.session_factory, rt.settings.default_workspace, messages,
                                 rt.settings.api.max_text_chars, lambda _: bar.advance(task))
     err.print(f"{created} new demo messages ({len(messages) - created} already there)")
+    orders = seed_orders(rt.session_factory, rt.settings.default_workspace)
+    err.print(f"{orders} new demo orders (the others dated again from now)")
     run_outbox(rt)
     key_file = rt.settings.data_dir / "demo-api-key"
     key = demo_api_key(rt.session_factory, key_file)

@@ -91,6 +91,19 @@ def add_message(session: Session, conversation: Conversation, **fields) -> Messa
     return message
 
 
+def emails_linked_to(session: Session, workspace_id: int, channel: str,
+                     handle: str) -> frozenset[str]:
+    """The e-mail addresses of the customer who holds this channel handle (none: unknown)."""
+    kind, value = identities_for(channel, handle, None, None)[0]
+    customer_id = session.scalar(select(CustomerIdentity.customer_id).where(
+        CustomerIdentity.workspace_id == workspace_id, CustomerIdentity.kind == kind,
+        CustomerIdentity.handle == value))
+    if customer_id is None:
+        return frozenset()
+    return frozenset(session.scalars(select(CustomerIdentity.handle).where(
+        CustomerIdentity.customer_id == customer_id, CustomerIdentity.kind == "email")))
+
+
 def find_message(session: Session, workspace_id: int, channel: str,
                  external_id: str) -> Message | None:
     return session.scalar(select(Message).where(

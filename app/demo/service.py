@@ -16,7 +16,8 @@ from app.accounts.service import (
 )
 from app.channels import service as channels
 from app.channels.schemas import InboundMessage
-from app.db import unit_of_work
+from app.db import unit_of_work, utcnow
+from app.orders.seed import seed_demo_orders
 from app.workspaces.service import ensure_workspace
 
 MESSAGES = Path(__file__).resolve().parent / "data" / "messages.jsonl"
@@ -40,6 +41,14 @@ def seed_messages(factory: sessionmaker[Session], workspace_slug: str,
         if on_each:
             on_each(result.duplicate)
     return created
+
+
+def seed_orders(factory: sessionmaker[Session], workspace_slug: str) -> int:
+    """The demo store's orders, dated from now (again on every seed, so a delayed order stays
+    delayed); returns how many were new."""
+    with unit_of_work(factory) as session:
+        workspace = ensure_workspace(session, workspace_slug)
+        return seed_demo_orders(session, workspace.id, utcnow())
 
 
 def demo_api_key(factory: sessionmaker[Session], path: Path) -> str:

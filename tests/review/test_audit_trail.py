@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from app import cli
-from app.cli import base as cli_base
 from app.accounts.service import create_user
+from app.cli import base as cli_base
 from app.db import unit_of_work
 from app.main import create_app
 from app.review.audit_trail import Entry, as_csv, edit_size, summarize, word_diff

@@ -1,0 +1,231 @@
+"""The order-status bot's dialogue as a pure function: a session's state and the customer's
+message in, the reply and the next state out.
+
+It answers "where is my order" only for a verified customer: one who gave the e-mail address
+or postcode on the order, or whose channel identity is already linked to the order's e-mail.
+Until then it says nothing about an order, not even whether it exists: a wrong number and
+wrong details get the same reply, and a third failure locks the session. Anything else (another
+intent, low confidence, a request for a person, an urgent or angry message) is handed to the
+agents with the whole transcript.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from app.errors import AppError
+from app.kit.datafiles import load_yaml
+from app.orders.checks import same_email, same_postcode
+from app.orders.numbers import find_order_numbers
+from app.orders.ports import ORDER_STATES, Order, OrderProvider, Shipment
+from app.triage.schemas import TriageOutput
+
+ORDER_INTENTS = frozenset({"order_status", "shipping_delay"})
+PROBLEM_STATES = frozenset({"delayed", "customs_hold", "returned_to_sender", "lost"})
+MOVING_STATES = frozenset({"shipped", "in_transit", "out_for_delivery", "delayed"})
+MAX_FAILURES = 3
+MIN_LANGUAGE_CONFIDENCE = 0.5
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+POSTCODE = re.compile(  # UK, NL, CA, PL/PT/JP with a dash, or 4-6 digits (CJK text around)
+    r"(?<![0-9A-Za-z])(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2}"
+    r"|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{2,4}-\d{3,4}|\d{4,6})(?![0-9A-Za-z])", re.I)
+REPLY_KEYS = ("ask_order", "ask_verify", "no_match", "locked", "status", "tracking",
+              "last_event", "eta", "policy", "handoff", "hours", "more", "questions")
+
+
+@dataclass(frozen=True)
+class Replies:
+    id: str
+    version: int
+    languages: dict[str, dict]
+
+    @property
+    def tag(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    def get(self, language: str) -> dict:
+        return self.languages.get(language) or self.languages["en"]
+
+
+def load_replies(path: Path) -> Replies:
+    data = load_yaml(path)
+    replies = Replies(data["id"], int(data["version"]), data["languages"])
+    for language, table in replies.languages.items():
+        missing = [k for k in REPLY_KEYS if k not in table]
+        missing += [f"status.{s}" for s in ORDER_STATES if s not in table.get("status", {})]
+        missing += [f"questions.{q}" for q in (*PROBLEM_STATES, "hours")
+                    if q not in table.get("questions", {})]
+        if missing:
+            raise AppError(f"{path}: {language} lacks {', '.join(missing)}", 500)
+    return replies
+
+
+@dataclass(frozen=True)
+class BotState:
+    language: str = "en"
+    # start | awaiting_order | awaiting_verification | open | handed_off | locked
+    step: str = "start"
+    order_number: str | None = None  # the number waiting for verification
+    verified: tuple[str, ...] = ()  # numbers this session has proved it may see
+    failures: int = 0
+
+
+@dataclass(frozen=True)
+class BotKit:
+    replies: Replies
+    orders: OrderProvider
+    triage: Callable[[str], TriageOutput]
+    policy: Callable[[Order, str], list[str]]  # (order, language) -> knowledge sentences
+    hours: Callable[[str], list[str]]  # language -> sentences on when the team replies
+    max_failures: int = MAX_FAILURES
+
+
+@dataclass(frozen=True)
+class Turn:
+    reply: str
+    state: BotState
+    handoff: str | None = None  # why a person takes over (None: the bot carries on)
+    order: Order | None = None  # the order answered about, once verified
+    triage: TriageOutput | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def respond(state: BotState, text: str, kit: BotKit,
+            linked_emails: frozenset[str] = frozenset()) -> Turn:
+    """The bot's answer to one customer message. ``linked_emails``: e-mail addresses already
+    linked to the customer's channel identity (such a customer needs no verification)."""
+    if state.step == "locked":
+        return Turn(_say(kit, state, "locked"), state)
+    numbers = find_order_numbers(text)
+    if state.step == "awaiting_verification" and not numbers and _credentials(text):
+        return _verify(state, text, kit)
+    if numbers:
+        return _lookup(state, numbers[0], kit, linked_emails)
+    return _converse(state, text, kit)
+
+
+def _lookup(state: BotState, number: str, kit: BotKit, linked: frozenset[str]) -> Turn:
+    if number in state.verified:
+        return _answer(state, kit.orders.find(number), kit)
+    order = kit.orders.find(number)
+    if order is not None and any(same_email(order, e) for e in linked):
+        return _answer(replace(state, verified=(*state.verified, number)), order, kit)
+    waiting = replace(state, step="awaiting_verification", order_number=number)
+    return Turn(_say(kit, waiting, "ask_verify", number=number), waiting)
+
+
+def _verify(state: BotState, text: str, kit: BotKit) -> Turn:
+    order = kit.orders.find(state.order_number or "")
+    email, postcodes = _credentials(text)
+    if order is not None and ((email and same_email(order, email))
+                              or any(same_postcode(order, p) for p in postcodes)):
+        return _answer(replace(state, verified=(*state.verified, order.number)), order, kit)
+    failures = state.failures + 1
+    if failures >= kit.max_failures:
+        locked = replace(state, step="locked", failures=failures, order_number=None)
+        return Turn(_say(kit, locked, "locked"), locked,
+                    handoff=f"verification failed {failures} times")
+    failed = replace(state, failures=failures)
+    return Turn(_say(kit, failed, "no_match", left=kit.max_failures - failures), failed)
+
+
+def _converse(state: BotState, text: str, kit: BotKit) -> Turn:
+    triage = kit.triage(text)
+    if (triage.language in kit.replies.languages
+            and triage.language_confidence >= MIN_LANGUAGE_CONFIDENCE):
+        state = replace(state, language=triage.language)
+    reason = _handoff_reason(triage)
+    if reason:
+        return _hand_off(state, kit, reason, triage)
+    if state.step == "awaiting_verification":
+        return Turn(_say(kit, state, "ask_verify", number=state.order_number), state,
+                    triage=triage)
+    asking = replace(state, step="awaiting_order")
+    return Turn(_say(kit, asking, "ask_order"), asking, triage=triage)
+
+
+def _handoff_reason(triage: TriageOutput) -> str | None:
+    if triage.intent not in ORDER_INTENTS:
+        return f"intent {triage.intent}: not for the bot"
+    if triage.needs_human:
+        return f"intent uncertain ({triage.intent_confidence:.2f})"
+    if triage.urgency == "urgent":
+        return "urgent message"
+    if triage.sentiment == "negative" and triage.urgency == "high":
+        return "angry customer"
+    return None
+
+
+def _hand_off(state: BotState, kit: BotKit, reason: str, triage: TriageOutput) -> Turn:
+    handed = replace(state, step="handed_off")
+    table = kit.replies.get(handed.language)
+    hours = kit.hours(handed.language)
+    parts = [table["handoff"]] + ([_joined([table["hours"], *hours])] if hours else [])
+    return Turn("\n\n".join(parts), handed, handoff=reason, triage=triage)
+
+
+def _answer(state: BotState, order: Order | None, kit: BotKit) -> Turn:
+    if order is None:  # verified earlier but gone from the source since: say nothing of it
+        return Turn(_say(kit, state, "ask_order"), replace(state, step="awaiting_order"))
+    state = replace(state, step="open", order_number=None)
+    table = kit.replies.get(state.language)
+    shipment = _speaking(order)
+    lines = [table["status"][order.status].format(number=order.number)]
+    if shipment is not None:
+        lines += _shipment_lines(table, order, shipment)
+    paragraphs = [_joined(lines)]
+    if order.status in PROBLEM_STATES:
+        policy = kit.policy(order, state.language)
+        if policy:
+            paragraphs.append(_joined([table["policy"], *policy]))
+    paragraphs.append(table["more"])
+    return Turn("\n\n".join(paragraphs), state, order=order)
+
+
+def _shipment_lines(table: dict, order: Order, shipment: Shipment) -> list[str]:
+    lines = [table["tracking"].format(tracking=shipment.tracking_number,
+                                      carrier=shipment.carrier)]
+    event = shipment.last_event
+    if event is not None:
+        lines.append(table["last_event"].format(date=event.at.date().isoformat(),
+                                                event=event.description.rstrip(".")))
+    if shipment.estimated_delivery and order.status in MOVING_STATES:
+        lines.append(table["eta"].format(date=shipment.estimated_delivery.isoformat()))
+    return lines
+
+
+def _speaking(order: Order) -> Shipment | None:
+    """The shipment whose state is the order's (the problem one, or the least advanced)."""
+    return next((s for s in order.shipments if s.status == order.status),
+                order.shipments[-1] if order.shipments else None)
+
+
+def _credentials(text: str) -> tuple[str | None, list[str]] | None:
+    """The e-mail address and postcode-like tokens a verification message holds."""
+    email = EMAIL.search(text)
+    rest = EMAIL.sub(" ", text)
+    postcodes = [m.group(0) for m in POSTCODE.finditer(rest)]
+    if not email and not postcodes:
+        return None
+    return (email.group(0) if email else None), postcodes
+
+
+def _say(kit: BotKit, state: BotState, key: str, **values) -> str:
+    return kit.replies.get(state.language)[key].format(**values)
+
+
+_CJK_END = "。！？：:"
+
+
+def _joined(parts: list[str]) -> str:
+    out = ""
+    for part in (p.strip() for p in parts if p and p.strip()):
+        out += part if not out or out[-1] in _CJK_END and _cjk(out) else " " + part
+    return out
+
+
+def _cjk(text: str) -> bool:
+    return any("\u3040" <= ch <= "\u9fff" for ch in text)
