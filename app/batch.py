@@ -51,16 +51,18 @@ def kb_rows(rows: list[Row], kit: KnowledgeKit, k: int) -> list[dict]:
 
 
 def draft_rows(rows: list[Row], triage_kit: TriageKit, knowledge: KnowledgeKit,
-               kit: DraftKit, k: int) -> list[dict]:
+               kit: DraftKit, k: int, passages: bool = False) -> list[dict]:
+    """Drafts as CONTRACT.md has them; ``passages`` adds each citation's passage text (the
+    evaluation's LLM judge reads it)."""
     triaged = triage_many([_triage_input(r.item) for r in rows], triage_kit)
     queries = [knowledge_query(r.item.text, r.item.market, r.item.channel, t, kit)
                for r, t in zip(rows, triaged, strict=True)]
     results = ground_many(queries, knowledge, k)
-    return [merge(r.raw, _draft_out(r.item, t, res, kit))
+    return [merge(r.raw, _draft_out(r.item, t, res, kit, passages))
             for r, t, res in zip(rows, triaged, results, strict=True)]
 
 
-def _draft_out(case: CaseIn, triage, knowledge, kit: DraftKit) -> dict:
+def _draft_out(case: CaseIn, triage, knowledge, kit: DraftKit, passages: bool = False) -> dict:
     name = case.customer.get("name") if isinstance(case.customer, dict) else case.customer
     out = draft(DraftInput(text=case.text, channel=case.channel or "email",
                            visibility=case.visibility, market=case.market,
@@ -68,4 +70,5 @@ def _draft_out(case: CaseIn, triage, knowledge, kit: DraftKit) -> dict:
                            order=case.order, actions=case.actions), triage, knowledge, kit)
     return {"id": case.id, **out.model_dump(include={  # citations as CONTRACT.md has them
         "text": True, "language": True, "channel": True, "violations": True,
-        "needs_human": True, "reason": True, "citations": {"__all__": {"doc_id", "topic"}}})}
+        "needs_human": True, "reason": True, "citations": {"__all__": {
+            "doc_id", "topic", *(("passage",) if passages else ())}}})}

@@ -134,6 +134,8 @@ class OrdersSettings(BaseModel):
                              "429) and 5xx answers; a timeout is not retried")
     quiet_days: int = Field(default=5, ge=1, description="A shipment with no carrier event "
                             "for longer than this is stuck")
+    notice_interval_minutes: int = Field(default=60, ge=1, description=(
+        "How often late or stuck shipments are looked for (proactive notices for agents)"))
 
 
 class Settings(BaseSettings):

@@ -19,6 +19,7 @@ from app.config import Settings, get_settings
 from app.conversations.router import router as customers_router
 from app.errors import AppError
 from app.kit.bodylimit import BodyLimitMiddleware
+from app.kit.periodic import Every
 from app.knowledge.router import router as knowledge_router
 from app.outbox.relay import RelayThread
 from app.review.router import analytics_router, audit_router
@@ -28,6 +29,7 @@ from app.web.admin import PageError, page_error
 from app.web.admin import router as admin_router
 from app.web.chat import router as chat_router
 from app.web.customers import router as web_customers_router
+from app.web.evaluation import router as evaluation_router
 from app.web.router import HERE as WEB_HERE
 from app.web.router import SignIn
 from app.web.router import router as web_router
@@ -47,7 +49,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         prepare_database(rt)
         app.state.runtime = rt
         app.state.relay = _start_relay(rt) if settings.api.run_relay else None
+        notices = _start_notices(rt) if settings.api.run_relay and settings.tasks_eager else None
         yield
+        if notices is not None:
+            notices.stop()
         if app.state.relay is not None:
             app.state.relay.stop()
         if runtime is None:  # built here, so closed here
@@ -66,6 +71,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(web_router)
     app.include_router(web_customers_router)
     app.include_router(admin_router)
+    app.include_router(evaluation_router)
     app.include_router(bot_router)
     app.include_router(chat_router)
     app.add_exception_handler(PageError, page_error)
@@ -85,6 +91,16 @@ def _start_relay(rt: Runtime) -> RelayThread:
                         cfg.outbox_lease_seconds, cfg.outbox_max_attempts, warmup)
     relay.start()
     return relay
+
+
+def _start_notices(rt: Runtime) -> Every:
+    """Without a broker (no beat), proactive delay notices are looked for here."""
+    from app.bot.tasks import notice_all
+
+    every = Every("delay-notices", rt.settings.orders.notice_interval_minutes * 60.0,
+                  lambda: notice_all(rt), first_after=60.0)
+    every.start()
+    return every
 
 
 def _add_error_handlers(app: FastAPI) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.bot.dialogue import Replies, load_replies
+from app.bot.proactive import NoticeKit
 from app.channels.adapters.registry import SenderRegistry, uniform
 from app.channels.adapters.sandbox import SandboxSender
 from app.config import Settings, get_settings
@@ -125,6 +126,11 @@ class Runtime:
     @cached_property
     def bot_replies(self) -> Replies:
         return load_replies(self.settings.bot.replies_path)
+
+    @cached_property
+    def notice_kit(self) -> NoticeKit:
+        kit = self.draft_kit
+        return NoticeKit(self.bot_replies, kit.frames, kit.tones, kit.brand)
 
     def knowledge_kit(self, workspace_slug: str) -> KnowledgeKit:
         name = collection_name(self.settings.qdrant.collection_prefix, workspace_slug,

@@ -16,6 +16,8 @@ _settings = get_settings()
 celery_app = taskqueue.configure(_settings.celery.broker_url, _settings.celery.result_backend)
 celery_app.conf.beat_schedule = {
     "outbox-sweep": {"task": "outbox.sweep", "schedule": 15.0},
+    "bot-notice-delays": {"task": "bot.notice_delays",
+                          "schedule": _settings.orders.notice_interval_minutes * 60.0},
 }
 
 

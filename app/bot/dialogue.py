@@ -12,10 +12,12 @@ agents with the whole transcript.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from app.drafting.composer import joined_sentences
 from app.errors import AppError
 from app.kit.datafiles import load_yaml
 from app.orders.checks import same_email, same_postcode
@@ -24,16 +26,24 @@ from app.orders.ports import ORDER_STATES, Order, OrderProvider, Shipment
 from app.triage.schemas import TriageOutput
 
 ORDER_INTENTS = frozenset({"order_status", "shipping_delay"})
+SMALL_TALK = frozenset({"feedback_praise", "spam_other"})  # thanks, ok, bye...
+# what a message naming an order may ask that a person must do (the rest: its status first)
+ORDER_ACTIONS = frozenset({"return_request", "refund_request", "refund_status", "cancel_order",
+                           "change_order", "warranty_defect", "invoice_request",
+                           "contact_human"})
+MIN_LETTERS = 12  # a shorter text ("pedido 1063") does not change the chat's language
+MIN_CJK = 4
 PROBLEM_STATES = frozenset({"delayed", "customs_hold", "returned_to_sender", "lost"})
 MOVING_STATES = frozenset({"shipped", "in_transit", "out_for_delivery", "delayed"})
 MAX_FAILURES = 3
 MIN_LANGUAGE_CONFIDENCE = 0.5
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-POSTCODE = re.compile(  # UK, NL, CA, PL/PT/JP with a dash, or 4-6 digits (CJK text around)
+POSTCODE = re.compile(  # UK, NL, CA, PL/PT/JP/BR with a dash, or 3-6 digits (CJK around)
     r"(?<![0-9A-Za-z])(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2}"
-    r"|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{2,4}-\d{3,4}|\d{4,6})(?![0-9A-Za-z])", re.I)
+    r"|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{2,5}-\d{3,4}|\d{3,6})(?![0-9A-Za-z])", re.I)
 REPLY_KEYS = ("ask_order", "ask_verify", "no_match", "locked", "status", "tracking",
-              "last_event", "eta", "policy", "handoff", "hours", "more", "questions")
+              "last_event", "eta", "policy", "handoff", "hours", "more", "questions", "sorry",
+              "checking", "welcome")
 
 
 @dataclass(frozen=True)
@@ -103,8 +113,22 @@ def respond(state: BotState, text: str, kit: BotKit,
     if state.step == "awaiting_verification" and not numbers and _credentials(text):
         return _verify(state, text, kit)
     if numbers:
+        triage = kit.triage(text)
+        state = _language(state, triage, kit, text)
+        if not triage.needs_human and triage.intent in ORDER_ACTIONS:
+            return _hand_off(state, kit, f"intent {triage.intent}: not for the bot", triage)
         return _lookup(state, numbers[0], kit, linked_emails)
     return _converse(state, text, kit)
+
+
+def _language(state: BotState, triage: TriageOutput, kit: BotKit, text: str) -> BotState:
+    """The customer's language when triage is sure of it; short replies keep the chat's."""
+    long_enough = (sum(ch.isalpha() for ch in text) >= MIN_LETTERS
+                   or sum("\u3040" <= ch <= "\u9fff" for ch in text) >= MIN_CJK)
+    if (long_enough and triage.language in kit.replies.languages
+            and triage.language_confidence >= MIN_LANGUAGE_CONFIDENCE):
+        return replace(state, language=triage.language)
+    return state
 
 
 def _lookup(state: BotState, number: str, kit: BotKit, linked: frozenset[str]) -> Turn:
@@ -134,9 +158,9 @@ def _verify(state: BotState, text: str, kit: BotKit) -> Turn:
 
 def _converse(state: BotState, text: str, kit: BotKit) -> Turn:
     triage = kit.triage(text)
-    if (triage.language in kit.replies.languages
-            and triage.language_confidence >= MIN_LANGUAGE_CONFIDENCE):
-        state = replace(state, language=triage.language)
+    state = _language(state, triage, kit, text)
+    if state.step == "open" and triage.intent in SMALL_TALK:
+        return Turn(_say(kit, state, "welcome"), state, triage=triage)
     reason = _handoff_reason(triage)
     if reason:
         return _hand_off(state, kit, reason, triage)
@@ -163,7 +187,7 @@ def _hand_off(state: BotState, kit: BotKit, reason: str, triage: TriageOutput) -
     handed = replace(state, step="handed_off")
     table = kit.replies.get(handed.language)
     hours = kit.hours(handed.language)
-    parts = [table["handoff"]] + ([_joined([table["hours"], *hours])] if hours else [])
+    parts = [table["handoff"]] + ([joined_sentences([table["hours"], *hours])] if hours else [])
     return Turn("\n\n".join(parts), handed, handoff=reason, triage=triage)
 
 
@@ -176,11 +200,11 @@ def _answer(state: BotState, order: Order | None, kit: BotKit) -> Turn:
     lines = [table["status"][order.status].format(number=order.number)]
     if shipment is not None:
         lines += _shipment_lines(table, order, shipment)
-    paragraphs = [_joined(lines)]
+    paragraphs = [joined_sentences(lines)]
     if order.status in PROBLEM_STATES:
         policy = kit.policy(order, state.language)
         if policy:
-            paragraphs.append(_joined([table["policy"], *policy]))
+            paragraphs.append(joined_sentences([table["policy"], *policy]))
     paragraphs.append(table["more"])
     return Turn("\n\n".join(paragraphs), state, order=order)
 
@@ -204,7 +228,9 @@ def _speaking(order: Order) -> Shipment | None:
 
 
 def _credentials(text: str) -> tuple[str | None, list[str]] | None:
-    """The e-mail address and postcode-like tokens a verification message holds."""
+    """The e-mail address and postcode-like tokens a verification message holds (full-width
+    characters as their ASCII forms: １５０－０００１ is 150-0001)."""
+    text = unicodedata.normalize("NFKC", text)
     email = EMAIL.search(text)
     rest = EMAIL.sub(" ", text)
     postcodes = [m.group(0) for m in POSTCODE.finditer(rest)]
@@ -215,17 +241,3 @@ def _credentials(text: str) -> tuple[str | None, list[str]] | None:
 
 def _say(kit: BotKit, state: BotState, key: str, **values) -> str:
     return kit.replies.get(state.language)[key].format(**values)
-
-
-_CJK_END = "。！？：:"
-
-
-def _joined(parts: list[str]) -> str:
-    out = ""
-    for part in (p.strip() for p in parts if p and p.strip()):
-        out += part if not out or out[-1] in _CJK_END and _cjk(out) else " " + part
-    return out
-
-
-def _cjk(text: str) -> bool:
-    return any("\u3040" <= ch <= "\u9fff" for ch in text)

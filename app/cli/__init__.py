@@ -3,7 +3,16 @@
 Each group of commands lives in its own module and registers itself on ``app``.
 """
 
-from app.cli import accounts, drafting, evaluation, knowledge, run, triage  # noqa: F401 (registers)
+from app.cli import (  # noqa: F401 (registers)
+    accounts,
+    bot,
+    drafting,
+    evaluation,
+    knowledge,
+    orders,
+    run,
+    triage,
+)
 from app.cli.base import app, main
 
 __all__ = ["app", "main"]

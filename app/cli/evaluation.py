@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import time
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 
 from app.cli import base
-from app.cli.base import app, err, knowledge_of, progress
-from app.config import PROJECT_ROOT
+from app.cli.base import app, err, progress
 from app.errors import AppError
 
 eval_app = typer.Typer(no_args_is_help=True,
                        help="Evaluation suites: run a suite, compare two runs.")
 app.add_typer(eval_app, name="eval")
-
-SUITES = PROJECT_ROOT / "eval" / "suites"
-REPORTS = PROJECT_ROOT / "eval" / "reports"
 
 
 @eval_app.command("run")
@@ -29,50 +23,27 @@ def eval_run(
     suite: Annotated[str, typer.Argument(help="A suite name in eval/suites/ (default, "
                                               "public) or a suite file")],
     out: Annotated[Path | None, typer.Option("--out", help="Folder for the run's files "
-                                             "(default: eval/reports/<suite>-<time>)")] = None,
+                                             "(default: <data dir>/eval-runs/<time>-<suite>, "
+                                             "where the web UI lists runs)")] = None,
 ) -> None:
     """Run SUITE through the service's own pipelines; write results.json, cases.jsonl,
     report.html and junit.xml. Exits 1 when a gate fails."""
-    from app.evaluation.suites import load_suite, read_dataset, resolve
+    from app import evalrun
+    from app.evaluation.runs import StatusFile, new_run_id, runs_root
+    from app.evaluation.suites import load_suite, resolve
 
-    loaded = load_suite(resolve(suite, SUITES))
-    if loaded.missing:
-        err.print(f"[yellow]skipped[/yellow] suite {loaded.name}: it needs "
-                  f"{', '.join(str(p.resolve()) for p in loaded.missing)}, which does not "
-                  "exist here")
+    loaded = load_suite(resolve(suite, evalrun.SUITES))
+    reason = evalrun.skipped_because(loaded)
+    if reason:
+        err.print(f"[yellow]skipped[/yellow] suite {loaded.name}: {reason}")
         return
-    rows = {d.name: _checked(d.name, read_dataset(loaded, d)) for d in loaded.datasets}
-    folder = out or REPORTS / f"{loaded.name}-{datetime.now():%Y%m%d-%H%M%S}"
-    results = _run(loaded, rows, folder)
-    _print_summary(results, folder)
-    if not results["passed"]:
-        raise typer.Exit(1)
-
-
-def _checked(dataset: str, rows: list[dict]) -> list[dict]:
-    """Every row must be a valid batch input (CONTRACT.md), before any model is loaded."""
-    from app.batch import CaseIn
-
-    for row in rows:
-        try:
-            CaseIn.model_validate(row)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "row"
-            raise AppError(f"dataset {dataset}, case {row['id']}: {where}: "
-                           f"{first['msg']}") from exc
-    return rows
-
-
-def _run(suite, rows: dict[str, list[dict]], folder: Path) -> dict:
-    from app.evaluation.junit import write_junit
-    from app.evaluation.report import write_report
-    from app.evaluation.results import JUNIT, build_results, write_run
-    from app.evaluation.runner import run_cases
-
     rt = base.open_runtime()
-    pipes = _pipelines(rt, suite.stages)
-    started, began = datetime.now(), time.perf_counter()
+    prepared = evalrun.prepare(rt, loaded, rt.settings.default_workspace)
+    status, folder = None, out
+    if folder is None:  # in the runs folder, with status.json, so the web UI lists it
+        root = runs_root(rt.settings.data_dir)
+        folder = root / new_run_id(root, loaded.name, datetime.now(UTC))
+        status = StatusFile.create(folder, loaded.name, prepared.workspace, prepared.total)
     with progress() as bar:
         tasks: dict[tuple[str, str], int] = {}
 
@@ -82,45 +53,10 @@ def _run(suite, rows: dict[str, list[dict]], folder: Path) -> dict:
                 tasks[key] = bar.add_task(f"{dataset} {stage}", total=total)
             bar.update(tasks[key], completed=done)
 
-        cases = run_cases(suite, rows, pipes, tick)
-    results = build_results(suite, cases, pipes, _versions(rt, suite.stages), started,
-                            time.perf_counter() - began)
-    write_run(folder, results, cases)
-    write_junit(folder / JUNIT, results, cases)
-    write_report(folder, results, cases)
-    return results
-
-
-def _pipelines(rt, stages: list[str]):
-    from app.batch import CaseIn, draft_rows, kb_rows, triage_rows
-    from app.evaluation.runner import Pipelines
-    from app.kit.jsonl import Row
-
-    def as_rows(raws: list[dict]) -> list[Row]:
-        return [Row(n, r, CaseIn.model_validate(r)) for n, r in enumerate(raws, start=1)]
-
-    k = max(5, rt.settings.knowledge.top_k)
-    needs_kb = "retrieval" in stages or "drafting" in stages
-    knowledge = knowledge_of(rt) if needs_kb else None
-    return Pipelines(
-        triage=lambda raws: triage_rows(as_rows(raws), rt.triage_kit),
-        retrieve=lambda raws: kb_rows(as_rows(raws), knowledge, k),
-        draft=lambda raws: draft_rows(as_rows(raws), rt.triage_kit, knowledge, rt.draft_kit,
-                                      rt.settings.knowledge.top_k),
-        tones=rt.draft_kit.tones if "drafting" in stages else {},
-        threshold=rt.triage_kit.min_intent_confidence, k=k)
-
-
-def _versions(rt, stages: list[str]) -> dict:
-    from app.evaluation import versions
-
-    out: dict = {"git": versions.git_commit(PROJECT_ROOT)}
-    out.update(versions.triage_versions(rt.triage_kit))
-    if "retrieval" in stages or "drafting" in stages:
-        out.update(versions.knowledge_versions(knowledge_of(rt)))
-    if "drafting" in stages:
-        out.update(versions.drafting_versions(rt.draft_kit))
-    return out
+        results = evalrun.run_suite(rt, prepared, folder, tick, status)
+    _print_summary(results, folder)
+    if not results["passed"]:
+        raise typer.Exit(1)
 
 
 def _print_summary(results: dict, folder: Path) -> None:
@@ -131,6 +67,8 @@ def _print_summary(results: dict, folder: Path) -> None:
     for name, value in results["metrics"].items():
         if name.count(".") == 1 or name.startswith("latency."):
             console.print(f"  {name:34} {'-' if value is None else value}")
+    if (results.get("judge") or {}).get("requested"):
+        console.print(f"  {results['judge']['note']}")
     for gate in results["gates"]:
         mark = "[green]pass[/green]" if gate["passed"] else "[red]FAIL[/red]"
         actual = "not measured" if gate["actual"] is None else gate["actual"]

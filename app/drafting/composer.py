@@ -186,13 +186,13 @@ def _forms(style: Style, content: Content):
     next_step = frame.get("next_step") or common["follow_up"]
     order = _order_lines(style, content)
     for count in range(len(content.facts), 0, -1):
-        facts = _sentences(content.facts[:count])
-        yield _paragraphs([opening, *order, _sentences([lead, facts]), next_step])
+        facts = joined_sentences(content.facts[:count])
+        yield _paragraphs([opening, *order, joined_sentences([lead, facts]), next_step])
     if order or not content.facts:  # the order's own facts say more than a policy
         yield _paragraphs([opening, *order, next_step])
     if order:
         yield _paragraphs(order)
-    facts = _sentences(content.facts[:1])
+    facts = joined_sentences(content.facts[:1])
     yield _paragraphs([opening, facts])
     yield _paragraphs([facts or opening])
 
@@ -217,7 +217,7 @@ def _order_lines(style: Style, content: Content) -> list[str]:
         lines.append(_fill(table.get("tracking", ""), values))
     if order.eta and order.status in ("shipped", "in_transit", "delayed", "out_for_delivery"):
         lines.append(_fill(table.get("eta", ""), values))
-    line = _sentences([line for line in lines if line])
+    line = joined_sentences([line for line in lines if line])
     return [line] if line else []
 
 
@@ -229,10 +229,11 @@ def _fill(template: str, values: dict) -> str:
     return template.format(**{name: values[name] for name in fields})
 
 
-_CJK_END = "。！？"
+_CJK_END = "。！？："  # no space after these (nor before them)
 
 
-def _sentences(parts) -> str:
+def joined_sentences(parts) -> str:
+    """Sentences in one paragraph: a space between them, none after CJK punctuation."""
     out = ""
     for part in (p.strip() for p in parts if p and p.strip()):
         out += part if not out or out[-1] in _CJK_END or part[0] in _CJK_END else " " + part

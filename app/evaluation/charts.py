@@ -14,8 +14,9 @@ def _svg(width: float, height: float, body: list[str], title: str) -> str:
             f"<title>{escape(title)}</title>{''.join(body)}</svg>")
 
 
-def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{INK}" {extra}>'
+def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "",
+          fill: str = INK) -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{fill}" {extra}>'
             f"{escape(str(text))}</text>")
 
 
@@ -79,9 +80,7 @@ def _shade(share: float) -> str:
 def reliability(bins: list[dict], title: str) -> str:
     """Accuracy per confidence bin against the diagonal of perfect calibration."""
     size, pad = 240, 36
-    body = [f'<line x1="{pad}" y1="{pad + size}" x2="{pad + size}" y2="{pad}" '
-            f'stroke="{RED}" stroke-dasharray="4 3"/>', *_axes(pad, size, "confidence",
-                                                               "accuracy")]
+    body = _axes(pad, size, "confidence", "accuracy")
     for b in bins:
         if not b["n"]:
             continue
@@ -90,6 +89,8 @@ def reliability(bins: list[dict], title: str) -> str:
         body.append(_rect(x + 1, pad + size - h, w - 2, h, BLUE,
                           f"({b['low']:.2f}, {b['high']:.2f}]: n {b['n']}, accuracy "
                           f"{b['accuracy']:.2f}, confidence {b['confidence']:.2f}"))
+    body.append(f'<line x1="{pad}" y1="{pad + size}" x2="{pad + size}" y2="{pad}" '
+                f'stroke="{RED}" stroke-dasharray="4 3"/>')  # over the bars, never hidden
     return _svg(size + pad * 2, size + pad * 2, body, title)
 
 
@@ -117,7 +118,7 @@ def lines(xs: list[float], series: dict[str, list[float]], title: str, x_label: 
         colour = colours[n % len(colours)]
         body += [f'<polyline points="{points}" fill="none" stroke="{colour}" '
                  f'stroke-width="2"/>', _text(pad + size + 8, pad + 14 * n + 10, name,
-                                              extra=f'fill="{colour}"')]
+                                              fill=colour)]
     if marker is not None:
         x = pad + marker * size
         body += [f'<line x1="{x:.1f}" y1="{pad}" x2="{x:.1f}" y2="{pad + size}" '
@@ -130,12 +131,12 @@ def grouped_bars(groups: dict[str, dict[str, float]], title: str, unit: str = ""
     """Vertical bars: per group (e.g. a stage) one bar per key (e.g. p50, p90, p99)."""
     keys = list(dict.fromkeys(k for values in groups.values() for k in values))
     top = max((v for values in groups.values() for v in values.values()), default=0) or 1
-    height, pad, bar = 180, 36, 18
-    width = pad + len(groups) * (len(keys) * bar + 24) + 20
-    body = [f'<line x1="{pad}" y1="{pad + height}" x2="{width}" y2="{pad + height}" '
-            f'stroke="{INK}"/>']
+    height, pad, bar, left = 180, 36, 18, 70
+    width = left + len(groups) * (len(keys) * bar + 24) + 20
+    body = [f'<line x1="{left}" y1="{pad + height}" x2="{width}" y2="{pad + height}" '
+            f'stroke="{INK}"/>', *_value_axis(left, pad, height, top, unit)]
     for g, (group, values) in enumerate(groups.items()):
-        x0 = pad + 10 + g * (len(keys) * bar + 24)
+        x0 = left + 10 + g * (len(keys) * bar + 24)
         body.append(_text(x0 + len(keys) * bar / 2, pad + height + 14, group, "middle"))
         for n, key in enumerate(keys):
             value = values.get(key, 0)
@@ -145,3 +146,14 @@ def grouped_bars(groups: dict[str, dict[str, float]], title: str, unit: str = ""
                      _text(x0 + n * bar + bar / 2, pad + height - h - 3, key, "middle",
                            'font-size="9"')]
     return _svg(width, height + pad * 2, body, title)
+
+
+def _value_axis(left: int, pad: int, height: int, top: float, unit: str) -> list[str]:
+    """A vertical axis from 0 to ``top`` with three ticks (the bars' values are readable
+    without hovering)."""
+    out = [f'<line x1="{left}" y1="{pad}" x2="{left}" y2="{pad + height}" stroke="{INK}"/>']
+    for share in (0, 0.5, 1):
+        y = pad + height - share * height
+        out += [f'<line x1="{left - 3}" y1="{y:.1f}" x2="{left}" y2="{y:.1f}" '
+                f'stroke="{INK}"/>', _text(left - 5, y + 4, f"{top * share:.3g}{unit}", "end")]
+    return out

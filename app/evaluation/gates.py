@@ -28,6 +28,11 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
     "drafting": tuple(f"drafting.{m}" for m in
                       ("n", "forbidden", "language_match", "citation_hit", "length_respected",
                        "injection_safe", "needs_human", "clean")),
+    "judge": tuple(
+        ["judge.n", "judge.errors", "judge.tone.mean", "judge.faithfulness.mean",
+         "judge.agreement.n"]
+        + [f"judge.agreement.{d}.{m}" for d in ("tone", "faithfulness")
+           for m in ("exact", "within_1", "kappa", "spearman")]),
 }
 LATENCY = ("p50_ms", "p90_ms", "p99_ms")
 

@@ -7,7 +7,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 STAGE_CHECKS = {"triage": ("intent", "sentiment", "urgency", "language"),
-                "retrieval": ("retrieval",), "drafting": ("drafting",)}
+                "retrieval": ("retrieval",), "drafting": ("drafting", "judge"),
+                "judge": ("judge_agreement",)}  # judge: the LLM judge's checks
 
 
 def junit_xml(results: dict, cases: list[dict]) -> str:
@@ -48,8 +49,14 @@ def _stage_suite(suite_name: str, dataset: str, stage: str, cases: list[dict]) -
 
 
 def _detail(record: dict, stage: str) -> str:
+    judged = record.get("judge") or {}
+    verdict = (f"judge: tone {judged.get('tone')}, faithfulness {judged.get('faithfulness')}"
+               + (f"; human: {judged['human']}" if judged.get("human") else ""))
+    if stage == "judge":
+        return verdict
     if stage == "drafting":
-        return "\n".join(record["drafting"]["failures"])
+        return "\n".join(record["drafting"]["failures"]
+                         + ([verdict] if record["checks"].get("judge") is False else []))
     if stage == "retrieval":
         return (f"gold {record['gold'].get('gold_topics')}, got "
                 f"{record['retrieval']['topics'][:5]}")

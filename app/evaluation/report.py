@@ -55,7 +55,7 @@ def verdict(passed: bool) -> Raw:
 
 def render(results: dict, cases: list[dict], worst: int = 20) -> str:
     sections = [_header(results), _gates(results), _metrics(results),
-                _triage(results), _retrieval(results), _drafting(results),
+                _triage(results), _retrieval(results), _drafting(results), _judge(results),
                 _latency(results), _slices(results), _worst(cases, worst), _versions(results)]
     return page(f"eval {results['suite']}", [s for s in sections if s])
 
@@ -149,6 +149,29 @@ def _drafting(results: dict) -> str:
                              "channel", by_row=False))
 
 
+def _judge(results: dict) -> str:
+    """The LLM judge: not run without an LLM; else mean scores, agreement with the human
+    labels (human score down, judge score across) and the cases it could not score."""
+    status = results.get("judge") or {}
+    if not status.get("requested"):
+        return ""
+    if not status.get("ran"):
+        return f"<h2>Judge</h2><p>{escape(status['note'])}</p>"
+    m, detail = results["metrics"], results["details"].get("judge") or {}
+    rows = [[name, m.get(name)] for name in sorted(m) if name.startswith("judge.")]
+    parts = [f"<h2>Judge</h2><p><small>{escape(status['note'])}</small></p>",
+             table(["metric", "value"], rows)]
+    labels = [str(v) for v in range(1, 6)]
+    parts.append('<div class="charts">' + "".join(
+        charts.heatmap(labels, labels, c["matrix"], f"{name}: human vs judge", "human",
+                       "judge") for name, c in (detail.get("confusion") or {}).items())
+        + "</div>")
+    if detail.get("errors"):
+        parts.append("<h3>judge errors</h3>" + table(
+            ["case", "error"], [[e["case"], e["error"]] for e in detail["errors"]], 9))
+    return "".join(parts)
+
+
 def _latency(results: dict) -> str:
     groups: dict[str, dict[str, float]] = {}
     for name, value in results["metrics"].items():
@@ -196,7 +219,19 @@ def _predicted(case: dict) -> Raw:
     if "drafting" in case:
         d = case["drafting"]
         parts += ["draft: " + (d.get("text") or ""), *d["failures"]]
+    if "judge" in case:
+        parts.append(_verdict(case["judge"]))
     return Raw('<div class="text">' + escape("\n".join(parts)) + "</div>")
+
+
+def _verdict(judge: dict) -> str:
+    if judge.get("error"):
+        return f"judge error: {judge['error']}"
+    human = judge.get("human")
+    said = (f" (human: tone {human['tone']}, faithfulness {human['faithfulness']})"
+            if human else "")
+    return (f"judge: tone {judge['tone']} ({judge['tone_reason']}), faithfulness "
+            f"{judge['faithfulness']} ({judge['faithfulness_reason']}){said}")
 
 
 def _versions(results: dict) -> str:

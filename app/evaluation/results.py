@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.evaluation.gates import check
-from app.evaluation.runner import Pipelines
+from app.evaluation.runner import Pipelines, judge_status
 from app.evaluation.scoring import measure, slices
 from app.evaluation.suites import Suite
 
@@ -28,7 +28,7 @@ def build_results(suite: Suite, cases: list[dict], pipes: Pipelines, versions: d
                      "batch_size": suite.batch_size},
         "datasets": [_dataset_info(d, cases) for d in suite.datasets],
         "cases": {"n": len(cases), "passed": sum(c["passed"] for c in cases)},
-        "metrics": flat, "details": details,
+        "metrics": flat, "details": details, "judge": judge_status(suite, pipes),
         "slices": slices(cases, _slice_fields(suite), pipes.threshold),
         "gates": gates, "passed": all(g["passed"] for g in gates),
     }

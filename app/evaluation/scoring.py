@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from app.evaluation.agreement import agreement
 from app.evaluation.classification import (
     ECE_BINS,
     accuracy,
@@ -16,6 +17,7 @@ from app.evaluation.classification import (
 )
 from app.evaluation.drafting import CaseScore
 from app.evaluation.drafting import summarize as summarize_drafts
+from app.evaluation.judge import DIMENSIONS
 from app.evaluation.metrics import percentile, reliability_bins
 from app.evaluation.retrieval import Scored
 from app.evaluation.retrieval import summarize as summarize_retrieval
@@ -33,6 +35,7 @@ def measure(cases: list[dict], threshold: float) -> tuple[dict, dict]:
     _language(cases, flat)
     _retrieval(cases, flat, details)
     _drafting(cases, flat, details)
+    _judge(cases, flat, details)
     _latency(cases, flat)
     return flat, details
 
@@ -162,6 +165,40 @@ def failures_by_rule(drafted: list[dict]) -> dict[str, dict[str, int]]:
         for rule in {failure_rule(f) for f in case["drafting"]["failures"]}:
             table[rule][case["drafting"]["channel"]] += 1
     return {rule: dict(sorted(counts.items())) for rule, counts in sorted(table.items())}
+
+
+def _judge(cases: list[dict], flat: dict, details: dict) -> None:
+    """The judge's mean scores of the pipeline's drafts, and its agreement with the human
+    scores of the labelled sample; a judge error counts in ``judge.errors`` only."""
+    judged = [c for c in cases if "judge" in c]
+    if not judged:
+        return
+    scored = [c for c in judged if not c["judge"].get("error")]
+    flat.update({"judge.n": len(scored), "judge.errors": len(judged) - len(scored)})
+    drafts = [c["judge"] for c in scored if "drafting" in c]
+    for name in DIMENSIONS:
+        if drafts:
+            flat[f"judge.{name}.mean"] = round(sum(v[name] for v in drafts) / len(drafts), 4)
+    labelled = [c["judge"] for c in scored if c["judge"].get("human")]
+    details["judge"] = {"errors": [{"case": f"{c['dataset']}/{c['id']}",
+                                    "error": c["judge"]["error"]}
+                                   for c in judged if c["judge"].get("error")]}
+    if labelled:
+        _agreement(labelled, flat, details["judge"])
+
+
+def _agreement(labelled: list[dict], flat: dict, detail: dict) -> None:
+    flat["judge.agreement.n"] = len(labelled)
+    detail["confusion"] = {}
+    for name in DIMENSIONS:
+        human = [v["human"][name] for v in labelled]
+        judge = [v[name] for v in labelled]
+        found = agreement(human, judge)
+        flat.update({f"judge.agreement.{name}.{m}": getattr(found, m)
+                     for m in ("exact", "within_1", "kappa", "spearman")})
+        detail["confusion"][name] = {"labels": [1, 2, 3, 4, 5], "matrix": [
+            [sum(h == row and j == col for h, j in zip(human, judge, strict=True))
+             for col in range(1, 6)] for row in range(1, 6)]}
 
 
 def _latency(cases: list[dict], flat: dict) -> None:

@@ -8,7 +8,11 @@ batch_size: 16
 datasets:
   - name: drafts
     path: ../datasets/draft_cases.jsonl   # relative to the suite file
-    stages: [triage, drafting]            # triage | retrieval | drafting
+    stages: [triage, drafting]            # triage | retrieval | drafting | judge
+    judge: true                           # also score the drafts with the LLM judge
+  - name: judge_sample
+    path: ../datasets/judge_sample.jsonl  # drafts with human scores: judge agreement
+    stages: [judge]
   - name: tickets
     path: tickets.csv                     # CSV: map our fields onto its columns
     columns: {id: ticket_id, text: body, intent: label}
@@ -20,6 +24,11 @@ gates:
 
 Datasets are JSON Lines in CONTRACT.md's evaluation format or CSV; `columns` and `labels`
 work for both. Every error names the file and the key.
+
+The LLM judge (app/evaluation/judge.py) runs only when an LLM is configured: ``judge: true``
+on a dataset (or at the top level, for every dataset with the drafting stage) scores the
+drafts the drafting stage made; the ``judge`` stage scores a dataset's own ``draft`` against
+its ``passages`` and compares with its ``human_tone`` / ``human_faithfulness`` labels.
 """
 
 from __future__ import annotations
@@ -34,12 +43,12 @@ import yaml
 from app.errors import AppError
 from app.evaluation.gates import Gate, GateError, parse_gate
 
-STAGES = ("triage", "retrieval", "drafting")
+STAGES = ("triage", "retrieval", "drafting", "judge")
 PLANNED = {"dialogues": "bot dialogues are not available yet"}
 LIST_FIELDS = ("also_ok", "gold_topics", "forbidden")  # CSV cells split on "|"
 _SUITE_KEYS = {"name", "description", "requires", "slices", "batch_size", "datasets", "gates",
-               "stages"}
-_DATASET_KEYS = {"name", "path", "format", "stages", "columns", "labels", "limit"}
+               "stages", "judge"}
+_DATASET_KEYS = {"name", "path", "format", "stages", "columns", "labels", "limit", "judge"}
 
 
 class SuiteError(AppError):
@@ -56,6 +65,11 @@ class Dataset:
     columns: dict[str, str] = field(default_factory=dict)
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     limit: int | None = None
+    judge: bool = False  # score the drafting stage's drafts with the LLM judge
+
+    @property
+    def judged(self) -> bool:
+        return self.judge or "judge" in self.stages
 
 
 @dataclass(frozen=True)
@@ -71,7 +85,13 @@ class Suite:
 
     @property
     def stages(self) -> list[str]:
-        return [s for s in STAGES if any(s in d.stages for d in self.datasets)]
+        return _suite_stages(self.datasets)
+
+
+def _suite_stages(datasets: list[Dataset]) -> list[str]:
+    """The stages the datasets run, ``judge`` included when a dataset asks for the judge."""
+    return [s for s in STAGES if any(s in d.stages or (s == "judge" and d.judged)
+                                     for d in datasets)]
 
 
 def resolve(name_or_path: str, folder: Path) -> Path:
@@ -88,12 +108,15 @@ def load_suite(path: Path) -> Suite:
     _no_unknown(path, "", data, _SUITE_KEYS)
     base = path.resolve().parent
     default_stages = _stages(path, "stages", data.get("stages") or [])
-    datasets = [_dataset(path, base, i, d, default_stages)
+    default_judge = _flag(path, "judge", data.get("judge"))
+    datasets = [_dataset(path, base, i, d, default_stages, default_judge)
                 for i, d in enumerate(_list(path, "datasets", data.get("datasets"), True))]
     names = [d.name for d in datasets]
     if len(set(names)) != len(names):
         raise SuiteError(path, "datasets", f"names must be unique, got {names}")
-    stages = [s for s in STAGES if any(s in d.stages for d in datasets)]
+    if default_judge and not any("drafting" in d.stages for d in datasets):
+        raise SuiteError(path, "judge", "true, but no dataset runs the drafting stage")
+    stages = _suite_stages(datasets)
     return Suite(str(data.get("name") or path.stem), path, str(data.get("description") or ""),
                  datasets, [str(s) for s in _list(path, "slices", data.get("slices"))],
                  _gates(path, data.get("gates"), stages),
@@ -146,7 +169,28 @@ def _stages(path: Path, key: str, value) -> list[str]:
     return list(value or [])
 
 
-def _dataset(path: Path, base: Path, index: int, data, default_stages: list[str]) -> Dataset:
+def _flag(path: Path, key: str, value) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise SuiteError(path, key, f"expected true or false, got {value!r}")
+    return value
+
+
+def _judge(path: Path, key: str, value, stages: list[str], default: bool) -> bool:
+    if "judge" in stages and "drafting" in stages:
+        raise SuiteError(path, f"{key}.stages", "drafting and judge: the judge stage scores the "
+                         "dataset's own drafts; to judge the drafting stage's, set judge: true")
+    if value is None:
+        return default and "drafting" in stages
+    if _flag(path, f"{key}.judge", value) and "drafting" not in stages:
+        raise SuiteError(path, f"{key}.judge", "true needs the drafting stage (a dataset of "
+                         "drafts with human scores uses stages: [judge])")
+    return value
+
+
+def _dataset(path: Path, base: Path, index: int, data, default_stages: list[str],
+             default_judge: bool = False) -> Dataset:
     key = f"datasets[{index}]"
     if not isinstance(data, dict):
         raise SuiteError(path, key, "expected a mapping with name and path")
@@ -165,7 +209,8 @@ def _dataset(path: Path, base: Path, index: int, data, default_stages: list[str]
     return Dataset(str(data["name"]), file, fmt, stages,
                    _mapping(path, f"{key}.columns", data.get("columns")),
                    _labels(path, f"{key}.labels", data.get("labels")),
-                   None if limit is None else _positive(path, f"{key}.limit", limit))
+                   None if limit is None else _positive(path, f"{key}.limit", limit),
+                   _judge(path, key, data.get("judge"), stages, default_judge))
 
 
 def _mapping(path: Path, key: str, value) -> dict[str, str]:

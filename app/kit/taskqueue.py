@@ -10,6 +10,7 @@ celery_app = Celery("omnireply", include=[
     "app.channels.tasks",
     "app.outbox.tasks",
     "app.knowledge.tasks",
+    "app.bot.tasks",
 ])
 
 

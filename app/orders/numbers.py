@@ -17,7 +17,9 @@ hyphen):
 - TikTok Shop: 15-19 digits, only right after an order word (tracking numbers are long digit
   runs too).
 
-A number followed by a currency or by a decimal part is a price, not an order.
+A number followed by a currency or by a decimal part is a price, not an order. Numbers are
+delimited by Latin letters, digits and dashes only, so "订单LL-204388" and "注文番号は#1071です"
+count.
 """
 
 from __future__ import annotations
@@ -38,13 +40,13 @@ _NOT_PRICE = r"(?![.,]\d)(?![ \t]?(?:€|eur\b|chf\b|\$|usd\b|£|gbp\b|¥|円|�
 _DATE6 = r"\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 
 _PATTERN = re.compile(
-    rf"(?P<amazon>(?<![\w-])\d{{3}}-\d{{7}}-\d{{7}}(?![\w-]))"
-    rf"|(?P<ebay>(?<![\w-])\d{{2}}-\d{{5}}-\d{{5}}(?![\w-]))"
-    rf"|(?P<own>(?<![\w-])(?i:ll)-\d{{6}}(?![\w-]))"
-    rf"|(?P<shopee>(?<![\w-])(?={_DATE6}[0-9A-Z]{{0,7}}[A-Z])\d{{6}}[0-9A-Z]{{8}}(?![\w-]))"
+    rf"(?P<amazon>(?<![A-Za-z0-9_-])\d{{3}}-\d{{7}}-\d{{7}}(?![A-Za-z0-9_-]))"
+    rf"|(?P<ebay>(?<![A-Za-z0-9_-])\d{{2}}-\d{{5}}-\d{{5}}(?![A-Za-z0-9_-]))"
+    rf"|(?P<own>(?<![A-Za-z0-9_-])(?i:ll)-\d{{6}}(?![A-Za-z0-9_-]))"
+    rf"|(?P<shopee>(?<![A-Za-z0-9_-])(?={_DATE6}[0-9A-Z]{{0,7}}[A-Z])\d{{6}}[0-9A-Z]{{8}}(?![A-Za-z0-9_-]))"
     rf"|(?i:{_WORDS}{_LINK})(?:(?P<tiktok>\d{{15,19}})(?!\d)"
-    rf"|(?P<bare>\d{{4,8}})(?![\d-])(?i:{_NOT_PRICE}))"
-    rf"|(?<![\w#&])#(?P<hash>\d{{4,8}})(?![\w-])(?i:{_NOT_PRICE})",
+    rf"|(?P<bare>\d{{4,8}})(?![A-Za-z0-9_-])(?i:{_NOT_PRICE}))"
+    rf"|(?<![A-Za-z0-9_#&])#(?P<hash>\d{{4,8}})(?![A-Za-z0-9_-])(?i:{_NOT_PRICE})",
 )
 
 _WHOLE = {

@@ -21,8 +21,11 @@ def write(tmp_path, text: str, name: str = "s.yaml"):
 def test_shipped_suites_load():
     default = load_suite(SUITES / "default.yaml")
     assert default.name == "default"
-    assert [d.name for d in default.datasets] == ["draft_cases", "kb_gold"]
-    assert default.stages == ["triage", "retrieval", "drafting"]
+    assert [d.name for d in default.datasets] == ["draft_cases", "kb_gold", "triage_cases",
+                                                  "judge_sample"]
+    assert default.stages == ["triage", "retrieval", "drafting", "judge"]
+    assert [d.name for d in default.datasets if d.judged] == ["draft_cases", "judge_sample"]
+    assert "urgency.urgent_recall >= 0.82" in [g.text for g in default.gates]
     assert default.missing == []
     assert "drafting.forbidden == 0" in [g.text for g in default.gates]
     assert load_suite(SUITES / "public.yaml").name == "public"
