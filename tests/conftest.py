@@ -107,3 +107,19 @@ def wait_for(check: Callable[[], object], timeout: float = 60.0, every: float = 
             return value
         time.sleep(every)
     raise AssertionError(f"condition not met within {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def kb_shop(sqlite_runtime, kb_workspace) -> str:
+    """The knowledge-base workspace with the demo store's orders in it (dated from now)."""
+    from sqlalchemy import select
+
+    from app.db import utcnow
+    from app.orders.seed import seed_demo_orders
+    from app.workspaces.models import Workspace
+
+    with unit_of_work(sqlite_runtime.session_factory) as session:
+        workspace_id = session.scalar(select(Workspace.id).where(
+            Workspace.slug == kb_workspace))
+        seed_demo_orders(session, workspace_id, utcnow())
+    return kb_workspace

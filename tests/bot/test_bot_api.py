@@ -4,22 +4,13 @@ policy, hand off with the transcript, lock after three failures; and the public 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
-from app.db import unit_of_work, utcnow
-from app.orders.seed import seed_demo_orders
-from app.workspaces.models import Workspace
 from tests.conftest import authed_client
 
 
 @pytest.fixture(scope="module")
-def shop(sqlite_runtime, kb_workspace):
-    """The workspace with the knowledge base, and the demo orders in it."""
-    with unit_of_work(sqlite_runtime.session_factory) as session:
-        workspace_id = session.scalar(select(Workspace.id).where(
-            Workspace.slug == kb_workspace))
-        seed_demo_orders(session, workspace_id, utcnow())
-    return kb_workspace
+def shop(kb_shop):
+    return kb_shop
 
 
 @pytest.fixture(scope="module")

@@ -4,24 +4,15 @@ the postcode and reads the status; customer text stays text."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
-from app.db import unit_of_work, utcnow
-from app.orders.seed import seed_demo_orders
-from app.workspaces.models import Workspace
 from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def shop(sqlite_runtime, kb_workspace):
-    with unit_of_work(sqlite_runtime.session_factory) as session:
-        workspace_id = session.scalar(select(Workspace.id).where(
-            Workspace.slug == kb_workspace))
-        seed_demo_orders(session, workspace_id, utcnow())
-    return kb_workspace
-
+def shop(kb_shop):
+    return kb_shop
 
 def _say(page, text: str, turns: int) -> str:
     page.fill("#text", text)

@@ -91,3 +91,16 @@ def run(tmp_path, triaged: dict | None = None, gates: str = "") -> tuple[dict, l
 
 def dataset(suite_: Suite, name: str) -> Dataset:
     return next(d for d in suite_.datasets if d.name == name)
+
+
+# A handful of labelled cases for suites run in tests (the CLI and the web UI).
+CASES = [
+    {"id": "e1", "text": "Where is my parcel? I ordered it a week ago, order LL-104532",
+     "channel": "email", "language": "en", "intent": "order_status"},
+    {"id": "e2", "text": "Please cancel my order LL-921605, I ordered the wrong colour",
+     "channel": "web_chat", "language": "en", "intent": "cancel_order"},
+    {"id": "e3", "text": "I was charged twice for the same order, please fix this",
+     "channel": "email", "language": "en", "intent": "payment_issue"},
+    {"id": "e4", "text": "Can I get a VAT invoice for my order LL-613280?",
+     "channel": "amazon", "language": "en", "intent": "invoice_request"},
+]

@@ -12,17 +12,7 @@ from typer.testing import CliRunner
 from app import cli
 from app.cli import base as cli_base
 from app.triage.classifier import IntentPrediction
-
-CASES = [
-    {"id": "e1", "text": "Where is my parcel? I ordered it a week ago, order LL-104532",
-     "channel": "email", "language": "en", "intent": "order_status"},
-    {"id": "e2", "text": "Please cancel my order LL-921605, I ordered the wrong colour",
-     "channel": "web_chat", "language": "en", "intent": "cancel_order"},
-    {"id": "e3", "text": "I was charged twice for the same order, please fix this",
-     "channel": "email", "language": "en", "intent": "payment_issue"},
-    {"id": "e4", "text": "Can I get a VAT invoice for my order LL-613280?",
-     "channel": "amazon", "language": "en", "intent": "invoice_request"},
-]
+from tests.evaluation.fakes import CASES
 
 
 class OneIntent:

@@ -10,12 +10,10 @@ from datetime import UTC, datetime
 
 import pytest
 import yaml
-from sqlalchemy import select
 
 from app.bot.dialogue import BotKit, BotState, Turn, load_replies, respond
 from app.cli.bot import DIALOGUES, dialogue_kits
 from app.config import PROJECT_ROOT
-from app.db import unit_of_work, utcnow
 from app.errors import AppError
 from app.evaluation.dialogues import (
     TARGETS,
@@ -30,9 +28,8 @@ from app.evaluation.dialogues import (
 )
 from app.orders.fakes import FakeOrderProvider
 from app.orders.ports import ORDER_STATES, Order, OrderItem, Shipment
-from app.orders.seed import DEMO_ORDERS, seed_demo_orders
+from app.orders.seed import DEMO_ORDERS
 from app.triage.schemas import TriageOutput
-from app.workspaces.models import Workspace
 
 REPLIES = load_replies(PROJECT_ROOT / "prompts" / "bot" / "replies-v1.yaml")
 ORDER = Order(number="#1001", source="test", marketplace="own_store", market="DE",
@@ -191,13 +188,9 @@ KNOWN_MISSES = ["bd-058", "bd-087", "bd-098"]
 
 
 @pytest.fixture(scope="module")
-def measured(sqlite_runtime, kb_workspace):
-    with unit_of_work(sqlite_runtime.session_factory) as session:
-        workspace_id = session.scalar(select(Workspace.id).where(
-            Workspace.slug == kb_workspace))
-        seed_demo_orders(session, workspace_id, utcnow())
-    orders = sqlite_runtime.orders_for(kb_workspace)
-    return evaluate(DATASET, dialogue_kits(sqlite_runtime, orders, kb_workspace),
+def measured(sqlite_runtime, kb_shop):
+    orders = sqlite_runtime.orders_for(kb_shop)
+    return evaluate(DATASET, dialogue_kits(sqlite_runtime, orders, kb_shop),
                     sqlite_runtime.bot_replies, orders.find)
 
 

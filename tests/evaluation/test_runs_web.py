@@ -36,18 +36,9 @@ from app.evaluation.runs import (
 from app.main import create_app
 from app.workspaces.service import ensure_workspace
 from tests.conftest import wait_for
+from tests.evaluation.fakes import CASES
 
 PASSWORD = "a long password 1"
-CASES = [
-    {"id": "e1", "text": "Where is my parcel? I ordered it a week ago, order LL-104532",
-     "channel": "email", "language": "en", "intent": "order_status"},
-    {"id": "e2", "text": "Please cancel my order LL-921605, I ordered the wrong colour",
-     "channel": "web_chat", "language": "en", "intent": "cancel_order"},
-    {"id": "e3", "text": "I was charged twice for the same order, please fix this",
-     "channel": "email", "language": "en", "intent": "payment_issue"},
-    {"id": "e4", "text": "Can I get a VAT invoice for my order LL-613280?",
-     "channel": "amazon", "language": "en", "intent": "invoice_request"},
-]
 RUN_ID = re.compile(r"/evaluation/runs/(\d{8}T\d{6}Z-tiny(?:-\d+)?)\?workspace=")
 _n = iter(range(10_000))
 
