@@ -43,7 +43,7 @@ POSTCODE = re.compile(  # UK, NL, CA, PL/PT/JP/BR with a dash, or 3-6 digits (CJ
     r"|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{2,5}-\d{3,4}|\d{3,6})(?![0-9A-Za-z])", re.I)
 REPLY_KEYS = ("ask_order", "ask_verify", "no_match", "locked", "status", "tracking",
               "last_event", "eta", "policy", "handoff", "hours", "more", "questions", "sorry",
-              "checking", "welcome")
+              "checking", "welcome", "stuck")
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ def _notice(session: Session, workspace: Workspace, order: Order, shipment: Ship
         order_id=order.number, sender_handle=handle, author=AUTHOR)
     language = kit.frames.market_languages.get(order.market.upper(), "en")
     tone = kit.tones[channel]
-    text = _text(kit, tone, language, order, shipment)
+    text = _text(kit, tone, language, order, shipment, problem)
     draft = Draft(workspace_id=workspace.id, conversation_id=conversation.id,
                   message_id=note.id, text=text, language=language, channel=channel,
                   citations=[], violations=[], repairs=[], needs_human=False,
@@ -89,9 +89,12 @@ def _why(order: Order, shipment: Shipment, problem: str) -> str:
 
 
 def _text(kit: NoticeKit, tone: ToneProfile, language: str, order: Order,
-          shipment: Shipment) -> str:
+          shipment: Shipment, problem: str) -> str:
+    """The order's state when it is late; when it is stuck, that the carrier has gone quiet
+    (its last state, e.g. "out for delivery today", would no longer be true)."""
     table = kit.replies.get(language)
-    lines = [table["status"][order.status].format(number=order.number),
+    lead = table["stuck"] if problem == "stuck" else table["status"][order.status]
+    lines = [lead.format(number=order.number),
              table["tracking"].format(tracking=shipment.tracking_number,
                                       carrier=shipment.carrier)]
     if shipment.last_event is not None:

@@ -65,3 +65,7 @@ def test_a_shipment_without_news_for_days_is_noticed_as_stuck(sqlite_runtime):
         later = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
         [draft] = notice_delays(session, workspace, orders, kit, later, 5)
         assert draft.reason == "proactive notice: shipment stuck"
+        assert draft.text.split("\n\n")[1] == (
+            "Der Versanddienstleister hat seit einigen Tagen keinen Fortschritt zu Ihrer "
+            "Bestellung LL-555003 gemeldet. Sendungsnummer: JD014600006281 (DHL). Letzte "
+            "Meldung (2026-11-20): Arrived at the parcel centre.")  # the order ships to DE
