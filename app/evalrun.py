@@ -10,20 +10,25 @@ for the web UI, the second in a thread (app/evaluation/background.py).
 
 from __future__ import annotations
 
+import logging
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from app.batch import CaseIn, draft_rows, kb_rows, triage_rows
+from app.bot.dialogue import BotKit
+from app.bot.kit import bot_kit
 from app.config import PROJECT_ROOT
+from app.demo.service import seed_orders
 from app.errors import AppError, not_found
 from app.evaluation import versions
 from app.evaluation.background import BackgroundRuns, busy, failure_message
+from app.evaluation.dialogues import Dialogue, dialogue_rows
 from app.evaluation.judge import load_judge
 from app.evaluation.junit import write_junit
 from app.evaluation.report import write_report
@@ -33,10 +38,13 @@ from app.evaluation.runs import LIVE, StatusFile, list_runs, new_run_id, runs_ro
 from app.evaluation.suites import Suite, load_suite, read_dataset
 from app.kit.jsonl import Row
 from app.knowledge.pipeline import KnowledgeKit
+from app.orders.demo_store import DemoOrderProvider
+from app.orders.ports import OrderProvider
 from app.wiring import Runtime
 
 SUITES = PROJECT_ROOT / "eval" / "suites"
 BACKGROUND = BackgroundRuns()
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -79,9 +87,11 @@ def skipped_because(suite: Suite) -> str | None:
 
 
 def prepare(rt: Runtime, suite: Suite, workspace: str) -> Prepared:
-    """The suite's rows, each checked as a batch input, and the knowledge base when a stage
-    searches it; raises before any model is loaded."""
-    rows = {d.name: checked(d.name, read_dataset(suite, d)) for d in suite.datasets}
+    """The suite's rows, each checked as a batch input (a dialogues dataset's as dialogues,
+    by read_dataset), and the knowledge base when a stage searches it; raises before any
+    model is loaded."""
+    rows = {d.name: read_dataset(suite, d) if "dialogues" in d.stages  # checked as dialogues
+            else checked(d.name, read_dataset(suite, d)) for d in suite.datasets}
     needs_kb = "retrieval" in suite.stages or "drafting" in suite.stages
     return Prepared(suite, rows, workspace, knowledge_of(rt, workspace) if needs_kb else None,
                     rt.chat is not None)
@@ -137,7 +147,7 @@ def _ticks(status: StatusFile | None, progress: Progress | None) -> Progress:
 
 def _measure(rt: Runtime, prepared: Prepared, folder: Path, tick: Progress) -> dict:
     suite = prepared.suite
-    pipes = _pipelines(rt, suite.stages, prepared.knowledge)
+    pipes = _pipelines(rt, suite.stages, prepared.knowledge, prepared.workspace)
     started, began = datetime.now(), time.perf_counter()
     cases = run_cases(suite, prepared.rows, pipes, tick)
     results = build_results(suite, cases, pipes, _versions(rt, suite.stages, prepared),
@@ -148,7 +158,8 @@ def _measure(rt: Runtime, prepared: Prepared, folder: Path, tick: Progress) -> d
     return results
 
 
-def _pipelines(rt: Runtime, stages: list[str], knowledge: KnowledgeKit | None) -> Pipelines:
+def _pipelines(rt: Runtime, stages: list[str], knowledge: KnowledgeKit | None,
+               workspace: str | None = None) -> Pipelines:
     def as_rows(raws: list[dict]) -> list[Row]:
         return [Row(n, r, CaseIn.model_validate(r)) for n, r in enumerate(raws, start=1)]
 
@@ -161,7 +172,47 @@ def _pipelines(rt: Runtime, stages: list[str], knowledge: KnowledgeKit | None) -
                                       rt.settings.knowledge.top_k, passages=judge is not None),
         tones=rt.draft_kit.tones if {"drafting", "judge"} & set(stages) else {},
         threshold=rt.triage_kit.min_intent_confidence, k=k,
-        judge=judge)
+        judge=judge,
+        dialogues=dialogue_pipeline(rt, workspace) if "dialogues" in stages else None)
+
+
+def dialogue_pipeline(rt: Runtime, workspace: str | None) -> Callable[[list[dict]], list[dict]]:
+    """The dialogues stage's batch function: each row played through the bot over the demo
+    store (in its sandbox workspace), quoting the knowledge base of ``workspace`` (the
+    default one when None)."""
+    slug = workspace or rt.settings.default_workspace
+    orders = demo_orders(rt)
+    kit_for = dialogue_kits(rt, orders, slug)
+    return lambda rows: dialogue_rows(rows, kit_for, rt.bot_replies, orders.find)
+
+
+BOT_SANDBOX = "eval-bot-sandbox"  # the dialogues' orders live here, never in a shop's workspace
+
+
+def demo_orders(rt: Runtime) -> OrderProvider:
+    """The demo store's orders, dated from now (as the dialogues expect them), in a workspace
+    of their own, read as the bot reads the embedded store."""
+    seed_orders(rt.session_factory, BOT_SANDBOX)
+    return DemoOrderProvider(rt.session_factory, BOT_SANDBOX)
+
+
+def dialogue_kits(rt: Runtime, orders: OrderProvider, workspace: str,
+                  warn: Callable[[str], None] = log.warning) -> Callable[[Dialogue], BotKit]:
+    """A bot kit per dialogue (its channel and market) from the runtime's parts; without an
+    indexed knowledge base the answers quote no policy and the hand-offs no hours (the
+    scores never depend on those sentences), and ``warn`` says so."""
+    knowledge = rt.knowledge_kit(workspace)
+    indexed = bool(knowledge.store.inventory(knowledge.collection, "doc_id"))
+    if not indexed:
+        warn(f"knowledge base of {workspace} not indexed: no policy or hours sentences")
+
+    def kit_for(dialogue: Dialogue) -> BotKit:
+        kit = bot_kit(rt.bot_replies, orders, rt.triage_kit, knowledge, dialogue.channel,
+                      dialogue.market, rt.settings.bot.max_failures)
+        return kit if indexed else replace(kit, policy=lambda order, language: [],
+                                           hours=lambda language: [])
+
+    return kit_for
 
 
 def _versions(rt: Runtime, stages: list[str], prepared: Prepared) -> dict:
@@ -171,6 +222,8 @@ def _versions(rt: Runtime, stages: list[str], prepared: Prepared) -> dict:
         out.update(versions.knowledge_versions(prepared.knowledge))
     if "drafting" in stages:
         out.update(versions.drafting_versions(rt.draft_kit))
+    if "dialogues" in stages:
+        out["bot_replies"] = rt.bot_replies.tag
     return out
 
 

@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from app.bot.dialogue import BotKit, BotState, Replies, Turn, respond
@@ -90,11 +90,20 @@ def load_dialogues(path: Path) -> list[Dialogue]:
 
 
 def _dialogue(path: Path, number: int, line: str) -> Dialogue:
-    def bad(problem: str) -> AppError:
-        return AppError(f"{path} line {number}: {problem}", 422)
-
     try:
         raw = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise AppError(f"{path} line {number}: not JSON: {exc.msg}", 422) from exc
+    return parse_dialogue(raw, f"{path} line {number}")
+
+
+def parse_dialogue(raw: dict, where: str) -> Dialogue:
+    """One dialogue from its JSON object; an error starts with ``where`` and names the
+    field."""
+    def bad(problem: str) -> AppError:
+        return AppError(f"{where}: {problem}", 422)
+
+    try:
         expect = raw["expect"]
         turns = tuple(str(t) for t in raw["turns"])
         status = expect.get("status")
@@ -105,8 +114,6 @@ def _dialogue(path: Path, number: int, line: str) -> Dialogue:
                    bool(expect["locked"])),
             raw.get("start_language") or raw["language"], raw.get("market"),
             frozenset(e.casefold() for e in raw.get("linked_emails") or ()))
-    except json.JSONDecodeError as exc:
-        raise bad(f"not JSON: {exc.msg}") from exc
     except (KeyError, TypeError, AttributeError) as exc:
         raise bad(f"missing or malformed field {exc}") from exc
     if not turns:
@@ -241,6 +248,17 @@ def evaluate(dialogues: list[Dialogue], kit_for: Callable[[Dialogue], BotKit],
     """Every dialogue through the bot, scored, summed up against the targets."""
     scores = [score(d, play(d, kit_for(d)), replies, find) for d in dialogues]
     return {"replies": replies.tag, **summarize(scores)}
+
+
+def dialogue_rows(rows: list[dict], kit_for: Callable[[Dialogue], BotKit], replies: Replies,
+                  find: Callable[[str], Order | None]) -> list[dict]:
+    """The suites' batch function (app/evalrun.py): each row (a dialogue object) played
+    through the bot and scored, as a plain dict of its ``DialogueScore``."""
+    out = []
+    for row in rows:
+        dialogue = parse_dialogue(row, f"dialogue {row.get('id')}")
+        out.append(asdict(score(dialogue, play(dialogue, kit_for(dialogue)), replies, find)))
+    return out
 
 
 def summarize(scores: list[DialogueScore]) -> dict:

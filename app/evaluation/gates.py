@@ -1,7 +1,8 @@
 """Gates: ``field.metric OP number`` (OP one of >=, <=, ==, >, <) checked against a run's
 metrics, e.g. ``intent.macro_f1 >= 0.9``, ``urgency.urgent_recall == 1.0``,
-``drafting.forbidden == 0``. Metric names are checked against the catalogue of the stages
-a suite runs, so a typo fails when the suite loads, not after the run."""
+``drafting.forbidden == 0``, ``dialogues.leaks == 0``. Metric names are checked against the
+catalogue of the stages a suite runs, so a typo fails when the suite loads, not after the
+run."""
 
 from __future__ import annotations
 
@@ -33,6 +34,9 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
          "judge.agreement.n"]
         + [f"judge.agreement.{d}.{m}" for d in ("tone", "faithfulness")
            for m in ("exact", "within_1", "kappa", "spearman")]),
+    "dialogues": tuple(f"dialogues.{m}" for m in
+                       ("n", "right_status", "leaks", "handoff_as_expected",
+                        "locked_as_expected")),
 }
 LATENCY = ("p50_ms", "p90_ms", "p99_ms")
 

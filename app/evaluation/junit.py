@@ -8,7 +8,9 @@ from pathlib import Path
 
 STAGE_CHECKS = {"triage": ("intent", "sentiment", "urgency", "language"),
                 "retrieval": ("retrieval",), "drafting": ("drafting", "judge"),
-                "judge": ("judge_agreement",)}  # judge: the LLM judge's checks
+                "judge": ("judge_agreement",),  # judge: the LLM judge's checks
+                "dialogues": ("right_status", "no_leak", "handoff_as_expected",
+                              "locked_as_expected")}
 
 
 def junit_xml(results: dict, cases: list[dict]) -> str:
@@ -57,6 +59,8 @@ def _detail(record: dict, stage: str) -> str:
     if stage == "drafting":
         return "\n".join(record["drafting"]["failures"]
                          + ([verdict] if record["checks"].get("judge") is False else []))
+    if stage == "dialogues":
+        return "\n".join(record["dialogue"]["failures"])
     if stage == "retrieval":
         return (f"gold {record['gold'].get('gold_topics')}, got "
                 f"{record['retrieval']['topics'][:5]}")

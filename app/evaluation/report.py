@@ -19,7 +19,8 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}.pass{color:#27864a;fo
 align-items:flex-start}.text{white-space:pre-wrap;max-width:460px}small{color:#5b6675}
 """
 SLICE_COLUMNS = ("cases", "passed", "intent.accuracy", "intent.macro_f1", "urgency.accuracy",
-                 "language.accuracy", "retrieval.recall_at_5", "drafting.clean")
+                 "language.accuracy", "retrieval.recall_at_5", "drafting.clean",
+                 "dialogues.right_status", "dialogues.leaks")
 
 
 def page(title: str, sections: list[str]) -> str:
@@ -56,7 +57,8 @@ def verdict(passed: bool) -> Raw:
 def render(results: dict, cases: list[dict], worst: int = 20) -> str:
     sections = [_header(results), _gates(results), _metrics(results),
                 _triage(results), _retrieval(results), _drafting(results), _judge(results),
-                _latency(results), _slices(results), _worst(cases, worst), _versions(results)]
+                _dialogues(results), _latency(results), _slices(results), _worst(cases, worst),
+                _versions(results)]
     return page(f"eval {results['suite']}", [s for s in sections if s])
 
 
@@ -172,6 +174,33 @@ def _judge(results: dict) -> str:
     return "".join(parts)
 
 
+def _dialogues(results: dict) -> str:
+    """The bot dialogues: each figure against its target (app/evaluation/dialogues.py), by
+    kind of dialogue, and the failing ones (their transcripts are in cases.jsonl, and among
+    the worst cases when they rank there)."""
+    detail = results["details"].get("dialogues")
+    if detail is None:
+        return ""
+    m = results["metrics"]
+    rows = [[name, m[f"dialogues.{name}"], f"{'<=' if name == 'leaks' else '>='} {target:g}",
+             "met" if detail["targets_met"][name] else "NOT met"]
+            for name, target in detail["targets"].items()]
+    failing = [[f["id"], f["kind"], f["language"], "; ".join(f["failures"])]
+               for f in detail["failures"]]
+    kinds = [[kind, g["n"], g["passed"], g["right_status"], g["leaks"],
+              g["handoff_as_expected"], g["locked_as_expected"]]
+             for kind, g in detail["by_kind"].items()]
+    return (f"<h2>Bot dialogues</h2><p><small>{m['dialogues.n']} dialogues, "
+            f"{detail['answerable']} with a status to state</small></p>"
+            + table(["figure", "measured", "target", ""], rows)
+            + "<h3>by kind</h3>" + table(["kind", "n", "passed", "right status", "leaks",
+                                           "hand-off as expected", "locked as expected"],
+                                          kinds)
+            + (("<h3>failing dialogues</h3>" + table(["dialogue", "kind", "language",
+                                                       "failed"], failing, 9))
+               if failing else "<p>Every dialogue met its expectations.</p>"))
+
+
 def _latency(results: dict) -> str:
     groups: dict[str, dict[str, float]] = {}
     for name, value in results["metrics"].items():
@@ -221,6 +250,9 @@ def _predicted(case: dict) -> Raw:
         parts += ["draft: " + (d.get("text") or ""), *d["failures"]]
     if "judge" in case:
         parts.append(_verdict(case["judge"]))
+    if "dialogue" in case:
+        parts += [*case["dialogue"]["failures"], *(
+            f"bot: {t['bot']}  [{t['step']}]" for t in case["dialogue"]["transcript"])]
     return Raw('<div class="text">' + escape("\n".join(parts)) + "</div>")
 
 

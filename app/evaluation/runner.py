@@ -35,7 +35,9 @@ FOUND_WITHIN = 5  # a retrieval case passes when a gold topic is among the first
 class Pipelines:
     """The same batch functions the service and the batch CLIs use, bound to their kits:
     ``triage(rows)`` -> triage outputs, ``retrieve(rows)`` -> ``{"hits": [...]}``,
-    ``draft(rows)`` -> drafts (CONTRACT.md's batch outputs)."""
+    ``draft(rows)`` -> drafts (CONTRACT.md's batch outputs); ``dialogues(rows)`` -> each
+    scripted dialogue played through the bot and scored (app/evaluation/dialogues.py
+    ``dialogue_rows``)."""
 
     triage: Batch | None = None
     retrieve: Batch | None = None
@@ -44,6 +46,7 @@ class Pipelines:
     threshold: float = 0.0  # the intent abstention threshold the triage kit uses
     k: int = 5
     judge: judging.Judge | None = None  # None: no LLM configured, the judge does not run
+    dialogues: Batch | None = None
 
 
 def run_cases(suite: Suite, rows: Mapping[str, list[dict]], pipes: Pipelines,
@@ -78,7 +81,8 @@ def _text(value) -> str | None:
 def _run_stage(dataset: Dataset, stage: str, rows: list[dict], records: list[dict],
                pipes: Pipelines, size: int, progress: Progress | None) -> None:
     pipe = {"triage": pipes.triage, "retrieval": pipes.retrieve, "drafting": pipes.draft,
-            "judge": lambda chunk: _judge_samples(dataset.name, chunk, pipes)}[stage]
+            "judge": lambda chunk: _judge_samples(dataset.name, chunk, pipes),
+            "dialogues": pipes.dialogues}[stage]
     if pipe is None:
         raise AppError(f"no pipeline for stage {stage}", 500)
     for start in range(0, len(rows), size):
@@ -170,6 +174,18 @@ def _score_judge(record: dict, row: dict, out: dict, pipes: Pipelines) -> None:
             abs(verdict[d] - human[d]) <= 1 for d in judging.DIMENSIONS)
 
 
+def _score_dialogues(record: dict, row: dict, out: dict, pipes: Pipelines) -> None:
+    """A dialogue's score: the customer's turns as the case's text, the transcript as the
+    prediction, a check per expectation (the status only when one is expected)."""
+    record["text"] = "\n".join(row["turns"])
+    record["gold"]["expect"] = row["expect"]
+    record["dialogue"] = out
+    if out["right_status"] is not None:
+        record["checks"]["right_status"] = out["right_status"]
+    record["checks"].update(no_leak=not out["leaks"], handoff_as_expected=out["handoff_ok"],
+                            locked_as_expected=out["locked_ok"])
+
+
 def judge_status(suite: Suite, pipes: Pipelines) -> dict:
     """Whether the suite asked for the judge, whether it ran, and on what."""
     if not any(d.judged for d in suite.datasets):
@@ -182,4 +198,4 @@ def judge_status(suite: Suite, pipes: Pipelines) -> dict:
 
 
 SCORERS = {"triage": _score_triage, "retrieval": _score_retrieval, "drafting": _score_drafting,
-           "judge": _score_judge}
+           "judge": _score_judge, "dialogues": _score_dialogues}

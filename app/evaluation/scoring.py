@@ -15,6 +15,8 @@ from app.evaluation.classification import (
     per_class,
     selective,
 )
+from app.evaluation.dialogues import DialogueScore
+from app.evaluation.dialogues import summarize as summarize_dialogues
 from app.evaluation.drafting import CaseScore
 from app.evaluation.drafting import summarize as summarize_drafts
 from app.evaluation.judge import DIMENSIONS
@@ -36,6 +38,7 @@ def measure(cases: list[dict], threshold: float) -> tuple[dict, dict]:
     _retrieval(cases, flat, details)
     _drafting(cases, flat, details)
     _judge(cases, flat, details)
+    _dialogues(cases, flat, details)
     _latency(cases, flat)
     return flat, details
 
@@ -199,6 +202,25 @@ def _agreement(labelled: list[dict], flat: dict, detail: dict) -> None:
         detail["confusion"][name] = {"labels": [1, 2, 3, 4, 5], "matrix": [
             [sum(h == row and j == col for h, j in zip(human, judge, strict=True))
              for col in range(1, 6)] for row in range(1, 6)]}
+
+
+DIALOGUE_FIGURES = ("right_status", "leaks", "handoff_as_expected", "locked_as_expected")
+
+
+def _dialogues(cases: list[dict], flat: dict, details: dict) -> None:
+    """The bot's figures over the dialogues played (app/evaluation/dialogues.py's own
+    summary): a share of the answerable ones for the status, a count for the leaks."""
+    played = [DialogueScore(**c["dialogue"]) for c in cases if "dialogue" in c]
+    if not played:
+        return
+    summary = summarize_dialogues(played)
+    flat["dialogues.n"] = summary["n"]
+    flat.update({f"dialogues.{k}": summary[k] for k in DIALOGUE_FIGURES})
+    details["dialogues"] = {k: summary[k] for k in ("answerable", "targets", "targets_met",
+                                                     "by_kind")}
+    details["dialogues"]["failures"] = [{k: f[k] for k in ("id", "kind", "language",
+                                                           "failures")}
+                                        for f in summary["failures"]]
 
 
 def _latency(cases: list[dict], flat: dict) -> None:

@@ -8,11 +8,14 @@ batch_size: 16
 datasets:
   - name: drafts
     path: ../datasets/draft_cases.jsonl   # relative to the suite file
-    stages: [triage, drafting]            # triage | retrieval | drafting | judge
+    stages: [triage, drafting]            # triage | retrieval | drafting | judge | dialogues
     judge: true                           # also score the drafts with the LLM judge
   - name: judge_sample
     path: ../datasets/judge_sample.jsonl  # drafts with human scores: judge agreement
     stages: [judge]
+  - name: bot_dialogues
+    path: ../datasets/bot_dialogues.jsonl # scripted chats through the order-status bot
+    stages: [dialogues]                   # alone: its rows are dialogues, not messages
   - name: tickets
     path: tickets.csv                     # CSV: map our fields onto its columns
     columns: {id: ticket_id, text: body, intent: label}
@@ -29,6 +32,11 @@ The LLM judge (app/evaluation/judge.py) runs only when an LLM is configured: ``j
 on a dataset (or at the top level, for every dataset with the drafting stage) scores the
 drafts the drafting stage made; the ``judge`` stage scores a dataset's own ``draft`` against
 its ``passages`` and compares with its ``human_tone`` / ``human_faithfulness`` labels.
+
+The ``dialogues`` stage plays a JSON Lines file of scripted chats (app/evaluation/dialogues.py:
+``turns`` and ``expect``, no ``text``) through the order-status bot; it runs alone on its
+dataset, without ``columns`` or ``labels``, and each row is checked as a dialogue before the
+run (an error names the file and the line).
 """
 
 from __future__ import annotations
@@ -41,10 +49,11 @@ from pathlib import Path
 import yaml
 
 from app.errors import AppError
+from app.evaluation.dialogues import load_dialogues
 from app.evaluation.gates import Gate, GateError, parse_gate
 
-STAGES = ("triage", "retrieval", "drafting", "judge")
-PLANNED = {"dialogues": "bot dialogues are not available yet"}
+STAGES = ("triage", "retrieval", "drafting", "judge", "dialogues")
+PLANNED: dict[str, str] = {}  # stage -> why it cannot run yet
 LIST_FIELDS = ("also_ok", "gold_topics", "forbidden")  # CSV cells split on "|"
 _SUITE_KEYS = {"name", "description", "requires", "slices", "batch_size", "datasets", "gates",
                "stages", "judge"}
@@ -205,12 +214,26 @@ def _dataset(path: Path, base: Path, index: int, data, default_stages: list[str]
     stages = _stages(path, f"{key}.stages", data.get("stages")) or default_stages
     if not stages:
         raise SuiteError(path, f"{key}.stages", "missing (here or at the top level)")
+    if "dialogues" in stages:
+        _dialogue_dataset(path, key, data, fmt, stages)
     limit = data.get("limit")
     return Dataset(str(data["name"]), file, fmt, stages,
                    _mapping(path, f"{key}.columns", data.get("columns")),
                    _labels(path, f"{key}.labels", data.get("labels")),
                    None if limit is None else _positive(path, f"{key}.limit", limit),
                    _judge(path, key, data.get("judge"), stages, default_judge))
+
+
+def _dialogue_dataset(path: Path, key: str, data: dict, fmt: str, stages: list[str]) -> None:
+    """Dialogues are not messages: no other stage on them, JSON Lines as they are."""
+    if stages != ["dialogues"]:
+        raise SuiteError(path, f"{key}.stages", "dialogues runs alone on its dataset (its rows "
+                         "are scripted chats, not messages)")
+    if fmt != "jsonl":
+        raise SuiteError(path, f"{key}.format", "dialogues need JSON Lines")
+    for name in ("columns", "labels", "judge"):
+        if data.get(name) is not None:
+            raise SuiteError(path, f"{key}.{name}", "not for a dialogues dataset")
 
 
 def _mapping(path: Path, key: str, value) -> dict[str, str]:
@@ -244,10 +267,20 @@ def read_dataset(suite: Suite, dataset: Dataset) -> list[dict]:
     if not dataset.path.is_file():
         raise SuiteError(suite.path, f"datasets {dataset.name}.path",
                          f"{dataset.path}: no such file")
+    if "dialogues" in dataset.stages:
+        _check_dialogues(suite, dataset)
     raw = (_csv_rows(dataset.path) if dataset.format == "csv"
            else _jsonl_rows(suite.path, dataset))
     rows = [_normalized(row, n, dataset) for n, row in enumerate(raw, start=1)]
     return rows[:dataset.limit] if dataset.limit else rows
+
+
+def _check_dialogues(suite: Suite, dataset: Dataset) -> None:
+    """Every line a valid dialogue, ids unique; the error names the file and the line."""
+    try:
+        load_dialogues(dataset.path)
+    except AppError as exc:
+        raise SuiteError(suite.path, f"datasets {dataset.name}", exc.message) from exc
 
 
 def _jsonl_rows(suite_path: Path, dataset: Dataset) -> list[dict]:

@@ -12,9 +12,10 @@ import pytest
 import yaml
 
 from app.bot.dialogue import BotKit, BotState, Turn, load_replies, respond
-from app.cli.bot import DIALOGUES, dialogue_kits
+from app.cli.bot import DIALOGUES
 from app.config import PROJECT_ROOT
 from app.errors import AppError
+from app.evalrun import dialogue_kits
 from app.evaluation.dialogues import (
     TARGETS,
     Dialogue,
@@ -222,3 +223,27 @@ def test_the_bot_verifies_postcodes_of_every_demo_market(postcode, typed):
     answered = respond(asked.state, typed, kit)
     assert answered.reply.startswith("Your order LL-204999 is on its way.")
     assert answered.state.verified == ("LL-204999",)
+
+
+def test_a_suite_runs_the_dialogues_stage_over_the_demo_store(sqlite_runtime, kb_shop,
+                                                               tmp_path):
+    from app import evalrun
+    from app.evaluation.suites import load_suite
+
+    picked = [line for line in DIALOGUES.read_text(encoding="utf-8").splitlines()
+              if json.loads(line)["id"] in ("bd-001", "bd-002", "bd-003", "bd-087")]
+    (tmp_path / "chats.jsonl").write_text("\n".join(picked) + "\n", encoding="utf-8")
+    (tmp_path / "s.yaml").write_text(
+        "name: chats\ndatasets: [{name: bot, path: chats.jsonl, stages: [dialogues]}]\n"
+        "gates: [dialogues.leaks == 0, dialogues.right_status >= 0.9]\n", encoding="utf-8")
+    prepared = evalrun.prepare(sqlite_runtime, load_suite(tmp_path / "s.yaml"), kb_shop)
+    assert (prepared.knowledge, prepared.total) == (None, 4)
+    results = evalrun.run_suite(sqlite_runtime, prepared, tmp_path / "run")
+    # bd-087 is one of the known misses: handed over before the status
+    assert {k: v for k, v in results["metrics"].items() if k.startswith("dialogues.")} == {
+        "dialogues.n": 4, "dialogues.right_status": 0.75, "dialogues.leaks": 0,
+        "dialogues.handoff_as_expected": 0.75, "dialogues.locked_as_expected": 1.0}
+    assert [(g["gate"], g["passed"]) for g in results["gates"]] == [
+        ("dialogues.leaks == 0", True), ("dialogues.right_status >= 0.9", False)]
+    assert results["versions"]["bot_replies"] == sqlite_runtime.bot_replies.tag
+    assert "Bot dialogues" in (tmp_path / "run" / "report.html").read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.evaluation.gates import Gate, GateError, check, parse_gate
+from app.evaluation.gates import Gate, GateError, check, known_metrics, parse_gate
 
 STAGES = ["triage", "retrieval", "drafting"]
 
@@ -47,3 +47,14 @@ def test_check_against_figures():
     assert results[0].as_dict() == {"gate": "intent.macro_f1 >= 0.9",
                                     "metric": "intent.macro_f1", "op": ">=", "value": 0.9,
                                     "actual": 0.9, "passed": True}
+
+
+def test_the_dialogues_stage_has_its_metrics():
+    assert known_metrics(["dialogues"]) == [
+        "dialogues.n", "dialogues.right_status", "dialogues.leaks",
+        "dialogues.handoff_as_expected", "dialogues.locked_as_expected",
+        "latency.dialogues.p50_ms", "latency.dialogues.p90_ms", "latency.dialogues.p99_ms"]
+    assert parse_gate("dialogues.leaks == 0", ["dialogues"]) == Gate("dialogues.leaks", "==",
+                                                                     0.0)
+    with pytest.raises(GateError, match="unknown metric 'dialogues.leaks'"):
+        parse_gate("dialogues.leaks == 0", STAGES)

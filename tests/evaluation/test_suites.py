@@ -22,8 +22,9 @@ def test_shipped_suites_load():
     default = load_suite(SUITES / "default.yaml")
     assert default.name == "default"
     assert [d.name for d in default.datasets] == ["draft_cases", "kb_gold", "triage_cases",
-                                                  "judge_sample"]
-    assert default.stages == ["triage", "retrieval", "drafting", "judge"]
+                                                  "judge_sample", "bot_dialogues"]
+    assert default.stages == ["triage", "retrieval", "drafting", "judge", "dialogues"]
+    assert "dialogues.leaks == 0" in [g.text for g in default.gates]
     assert [d.name for d in default.datasets if d.judged] == ["draft_cases", "judge_sample"]
     assert "urgency.urgent_recall >= 0.82" in [g.text for g in default.gates]
     assert default.missing == []
@@ -43,8 +44,14 @@ def test_resolve_a_name_or_a_path(tmp_path):
      "colour: unknown key"),
     ("datasets: [{name: a, path: a.jsonl, stages: [translation]}]\n",
      "datasets[0].stages: unknown stage 'translation'"),
-    ("datasets: [{name: a, path: a.jsonl, stages: [dialogues]}]\n",
-     "datasets[0].stages: dialogues: bot dialogues are not available yet"),
+    ("datasets: [{name: a, path: a.jsonl, stages: [dialogues, triage]}]\n",
+     "datasets[0].stages: dialogues runs alone on its dataset"),
+    ("datasets: [{name: a, path: a.csv, stages: [dialogues]}]\n",
+     "datasets[0].format: dialogues need JSON Lines"),
+    ("datasets: [{name: a, path: a.jsonl, stages: [dialogues], columns: {id: x}}]\n",
+     "datasets[0].columns: not for a dialogues dataset"),
+    ("datasets: [{name: a, path: a.jsonl, stages: [triage]}]\n"
+     "gates: [dialogues.leaks == 0]\n", "gates[0]: unknown metric 'dialogues.leaks'"),
     ("datasets: [{name: a, path: a.jsonl}]\n", "datasets[0].stages: missing"),
     ("datasets: [{name: a, path: a.jsonl, stages: [triage], limit: 0}]\n",
      "datasets[0].limit: expected a positive whole number"),
@@ -126,3 +133,40 @@ def test_exported_corrections_are_a_suite_dataset(tmp_path):
     rows = read_dataset(suite, suite.datasets[0])
     assert [(r["id"], r.get("intent"), r.get("urgency")) for r in rows] == [
         ("17", "order_status", None), ("18", None, "urgent")]
+
+
+DIALOGUE = {"id": "d1", "language": "en", "turns": ["Where is #1001?", "10115"],
+            "expect": {"status": "in_transit", "order": "#1001", "handoff": False,
+                       "locked": False}}
+
+
+def test_a_dialogues_dataset_reads_its_rows_as_dialogues(tmp_path):
+    lines = [json.dumps(DIALOGUE), "", json.dumps({**DIALOGUE, "id": "d2"})]
+    (tmp_path / "d.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    suite = load_suite(write(tmp_path, "gates: [dialogues.right_status >= 0.9]\ndatasets:\n"
+                                       "  - {name: bot, path: d.jsonl, stages: [dialogues], "
+                                       "limit: 1}\n"))
+    assert suite.stages == ["dialogues"]
+    assert [g.text for g in suite.gates] == ["dialogues.right_status >= 0.9"]
+    assert read_dataset(suite, suite.datasets[0]) == [DIALOGUE]
+
+
+def test_a_malformed_dialogue_is_named_by_file_and_line(tmp_path):
+    broken = {**DIALOGUE, "id": "d2", "expect": {"status": "gone", "order": "#1",
+                                                 "handoff": False, "locked": False}}
+    data = tmp_path / "d.jsonl"
+    data.write_text(json.dumps(DIALOGUE) + "\n\n" + json.dumps(broken) + "\n"
+                    + json.dumps({"id": "d3", "language": "en", "text": "hi"}) + "\n",
+                    encoding="utf-8")
+    path = write(tmp_path, "datasets: [{name: bot, path: d.jsonl, stages: [dialogues]}]\n")
+    suite = load_suite(path)
+    with pytest.raises(SuiteError) as caught:
+        read_dataset(suite, suite.datasets[0])
+    assert caught.value.message == (f"{path}: datasets bot: {data} line 3: expect.status "
+                                    "'gone': a state of ORDER_STATES, with expect.order")
+    data.write_text(json.dumps(DIALOGUE) + "\n" + json.dumps({"id": "d3", "language": "en",
+                                                              "text": "hi"}) + "\n")
+    with pytest.raises(SuiteError) as caught:
+        read_dataset(suite, suite.datasets[0])
+    assert caught.value.message == (f"{path}: datasets bot: {data} line 2: missing or "
+                                    "malformed field 'expect'")
