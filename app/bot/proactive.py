@@ -14,6 +14,7 @@ from app.conversations import service as conversations
 from app.drafting import composer
 from app.drafting.composer import Frames, Style
 from app.drafting.models import Draft
+from app.drafting.schemas import first_name
 from app.drafting.tone import ToneProfile
 from app.orders.checks import is_late, is_stuck
 from app.orders.ports import Order, OrderProvider, Shipment
@@ -104,8 +105,4 @@ def _text(kit: NoticeKit, tone: ToneProfile, language: str, order: Order,
     body = "\n\n".join([composer.joined_sentences(lines),
                         composer.joined_sentences([table["sorry"], table["checking"]])])
     style = Style(tone, kit.frames, kit.brand)
-    return composer.wrap(style, language, _first_name(order.customer_name), body)
-
-
-def _first_name(name: str | None) -> str | None:
-    return name.split()[0] if name else None
+    return composer.wrap(style, language, first_name(order.customer_name), body)

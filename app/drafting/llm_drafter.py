@@ -8,7 +8,6 @@ greeting and sign-off, runs the guards, and falls back to the composer on any er
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +16,12 @@ from pydantic import BaseModel, Field
 
 from app.drafting.schemas import OrderFacts
 from app.drafting.tone import ToneProfile
-from app.errors import AppError
-from app.kit.prompts import PromptFile, load_prompt_file
+from app.kit.prompts import PromptFile, load_prompt_file, tag_defuser
 from app.knowledge.schemas import KBHit
 from app.providers.llm import ChatModel, LLMError
 
-TAGS = re.compile(r"</?\s*(customer_message|knowledge|passage|order|text)\b[^>]*>", re.I)
+# tags of the prompt's data blocks, made inert in the texts put inside them
+defuse = tag_defuser("customer_message", "knowledge", "passage", "order", "text")
 MAX_BODY = 1500
 
 
@@ -48,14 +47,9 @@ class DraftPrompt(PromptFile):
     def rules(self) -> dict[str, str]:
         return self.data.get("rules") or {}
 
-    def language_name(self, code: str) -> str:
-        return (self.data.get("language_names") or {}).get(code, code)
-
 
 def load_draft_prompt(path: Path) -> DraftPrompt:
-    loaded = load_prompt_file(path, TEMPLATES)
-    if not isinstance(loaded.data.get("rules"), dict):
-        raise AppError(f"{path}: prompt lacks its rules", 500)
+    loaded = load_prompt_file(path, TEMPLATES, tables=("rules",))
     return DraftPrompt(loaded.id, loaded.version, loaded.templates, loaded.data)
 
 
@@ -74,11 +68,6 @@ class LLMRequest:
 
 def new_canary() -> str:
     return f"CANARY-{secrets.token_hex(6)}"
-
-
-def defuse(text: str) -> str:
-    """Tags that would close or open one of the prompt's data blocks become inert."""
-    return TAGS.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), text)
 
 
 def body_budget(tone: ToneProfile) -> int:

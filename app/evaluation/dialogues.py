@@ -30,6 +30,7 @@ from pathlib import Path
 
 from app.bot.dialogue import BotKit, BotState, Replies, Turn, respond
 from app.errors import AppError
+from app.evaluation.metrics import share
 from app.orders.numbers import find_order_numbers
 from app.orders.ports import ORDER_STATES, Order
 
@@ -274,25 +275,21 @@ def summarize(scores: list[DialogueScore]) -> dict:
 
 def _figures(scores: list[DialogueScore]) -> dict:
     answerable = [s.right_status for s in scores if s.right_status is not None]
-    return {"right_status": _share(sum(answerable), len(answerable)),
+    return {"right_status": share(sum(answerable), len(answerable)),
             "leaks": sum(bool(s.leaks) for s in scores),
-            "handoff_as_expected": _share(sum(s.handoff_ok for s in scores), len(scores)),
-            "locked_as_expected": _share(sum(s.locked_ok for s in scores), len(scores))}
+            "handoff_as_expected": share(sum(s.handoff_ok for s in scores), len(scores)),
+            "locked_as_expected": share(sum(s.locked_ok for s in scores), len(scores))}
 
 
 def _meets(key: str, value: float) -> bool:
     return value <= TARGETS[key] if key == "leaks" else value >= TARGETS[key]
 
 
-def _share(part: int, whole: int) -> float:
-    return round(part / whole, 4) if whole else 1.0
-
-
 def _breakdown(scores: list[DialogueScore], key: str) -> dict[str, dict]:
     groups: dict[str, list[DialogueScore]] = {}
     for s in scores:
         groups.setdefault(getattr(s, key), []).append(s)
-    return {name: {"n": len(group), "passed": _share(sum(not s.failures for s in group),
+    return {name: {"n": len(group), "passed": share(sum(not s.failures for s in group),
                                                      len(group)), **_figures(group)}
             for name, group in sorted(groups.items())}
 

@@ -11,7 +11,6 @@ citations carry the passage text) or a labelled sample row (``draft`` and ``pass
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,13 +19,14 @@ from pydantic import BaseModel, Field, field_validator
 from app.config import PROJECT_ROOT
 from app.drafting.tone import ToneProfile
 from app.errors import AppError
-from app.kit.prompts import PromptFile, load_prompt_file
+from app.kit.prompts import PromptFile, load_prompt_file, tag_defuser
 from app.providers.llm import ChatModel, LLMError
 
 DEFAULT_PROMPT = PROJECT_ROOT / "prompts" / "evaluation" / "judge-v1.yaml"
 DIMENSIONS = ("tone", "faithfulness")
 PASS_SCORE = 3  # a judged draft passes its `judge` check when both scores reach this
-TAGS = re.compile(r"</?\s*(customer_message|passages|passage|draft)\b[^>]*>", re.I)
+# tags of the prompt's data blocks, made inert in the texts put inside them
+defuse = tag_defuser("customer_message", "passages", "passage", "draft")
 NO_PASSAGE = "(no passage: the draft cited nothing)"
 
 
@@ -58,14 +58,9 @@ class JudgePrompt(PromptFile):
     def unit(self, unit: str) -> str:
         return str((self.data.get("units") or {}).get(unit, unit))
 
-    def language_name(self, code: str) -> str:
-        return str((self.data.get("language_names") or {}).get(code, code))
-
 
 def load_judge_prompt(path: Path = DEFAULT_PROMPT) -> JudgePrompt:
-    loaded = load_prompt_file(path, ("system", "user"))
-    if not isinstance(loaded.data.get("rules"), dict):
-        raise AppError(f"{path}: prompt lacks its rules", 500)
+    loaded = load_prompt_file(path, ("system", "user"), tables=("rules",))
     return JudgePrompt(loaded.id, loaded.version, loaded.templates, loaded.data)
 
 
@@ -97,11 +92,6 @@ class Verdict:
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
-
-
-def defuse(text: str) -> str:
-    """Tags that would open or close one of the prompt's data blocks become inert."""
-    return TAGS.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), text)
 
 
 def build_messages(prompt: JudgePrompt, request: JudgeRequest) -> tuple[str, str]:

@@ -13,6 +13,11 @@ from app.evaluation.classification import ECE_BINS
 EXACT_BELOW = 25  # McNemar: exact binomial test under this many discordant pairs
 
 
+def share(part: int, whole: int) -> float:
+    """part / whole to 4 places; 1.0 when there is nothing to measure."""
+    return round(part / whole, 4) if whole else 1.0
+
+
 def ndcg_at(hit_topics: list[str], gold: list[str], k: int) -> float:
     """Binary-relevance nDCG@k over the distinct topics of the hits: a topic is relevant when
     it is gold; the ideal ranking puts min(|gold|, k) relevant topics first."""

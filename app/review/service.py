@@ -70,26 +70,24 @@ def regenerate(session: Session, workspace_id: int, draft_id: int, actor: str,
     before = draft.text
     out = drafting.compose(session, conversations.get_message(session, draft.message_id),
                            kit, knowledge_for, top_k)
-    changed = session.execute(
-        update(Draft).where(Draft.id == draft.id, Draft.status == "pending")
-        .values(**drafting.fields_of(out), created_at=utcnow())
-        .execution_options(synchronize_session=False))
-    session.refresh(draft)
-    if changed.rowcount != 1:
-        raise conflict(f"draft {draft.id} is already {draft.status}; nothing was changed")
+    _while_pending(session, draft, **drafting.fields_of(out), created_at=utcnow())
     _record(session, draft, actor, "regenerate", after=draft.text, before=before)
     return draft
 
 
 def _transition(session: Session, draft: Draft, status: str, final_text: str | None) -> None:
+    _while_pending(session, draft, status=status, final_text=final_text, decided_at=utcnow())
+
+
+def _while_pending(session: Session, draft: Draft, **values) -> None:
+    """Change the draft only while it is pending (one conditional UPDATE, so of two racing
+    changes one wins and the other gets 409); the draft is refreshed either way."""
     changed = session.execute(
         update(Draft).where(Draft.id == draft.id, Draft.status == "pending")
-        .values(status=status, final_text=final_text, decided_at=utcnow())
-        .execution_options(synchronize_session=False))
-    if changed.rowcount != 1:
-        session.refresh(draft)
-        raise conflict(f"draft {draft.id} is already {draft.status}; nothing was changed")
+        .values(**values).execution_options(synchronize_session=False))
     session.refresh(draft)
+    if changed.rowcount != 1:
+        raise conflict(f"draft {draft.id} is already {draft.status}; nothing was changed")
 
 
 def _record(session: Session, draft: Draft, actor: str, action: str, after: str | None,
