@@ -6,7 +6,9 @@ or postcode on the order, or whose channel identity is already linked to the ord
 Until then it says nothing about an order, not even whether it exists: a wrong number and
 wrong details get the same reply, and a third failure locks the session. Anything else (another
 intent, low confidence, a request for a person, an urgent or angry message) is handed to the
-agents with the whole transcript.
+agents with the whole transcript; so is a parcel the customer says has not come when its
+status cannot settle that (the carrier says delivered). Before it has answered, a triage torn
+between two kinds of "where is it" lets the bot look the order up rather than hand over.
 """
 
 from __future__ import annotations
@@ -26,11 +28,21 @@ from app.orders.ports import ORDER_STATES, Order, OrderProvider, Shipment
 from app.triage.schemas import TriageOutput
 
 ORDER_INTENTS = frozenset({"order_status", "shipping_delay"})
+# where the parcel is, in its flavours from the least to the most specific (just where? late?
+# not come?): when two of them are the model's best guesses, the order's status settles which,
+# so the bot looks before handing over
+WHEREABOUTS = ("order_status", "shipping_delay", "delivery_problem")
+# statuses that cannot settle a complaint that the parcel has not come, by what the customer
+# came about: a person must look into it (the carrier says delivered; a lost or returned parcel
+# needs reshipping or a refund)
+UNSETTLED = {"shipping_delay": frozenset({"delivered"}),
+             "delivery_problem": frozenset({"delivered", "lost", "returned_to_sender"})}
 SMALL_TALK = frozenset({"feedback_praise", "spam_other"})  # thanks, ok, bye...
 # what a message naming an order may ask that a person must do (the rest: its status first)
 ORDER_ACTIONS = frozenset({"return_request", "refund_request", "refund_status", "cancel_order",
                            "change_order", "warranty_defect", "invoice_request",
                            "contact_human"})
+ANGER = frozenset({"anger", "strong_anger"})  # triage signal ids (prompts/triage/signals-*)
 MIN_LETTERS = 12  # a shorter text ("pedido 1063") does not change the chat's language
 MIN_CJK = 4
 PROBLEM_STATES = frozenset({"delayed", "customs_hold", "returned_to_sender", "lost"})
@@ -43,7 +55,9 @@ POSTCODE = re.compile(  # UK, NL, CA, PL/PT/JP/BR with a dash, or 3-6 digits (CJ
     r"|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{2,5}-\d{3,4}|\d{3,6})(?![0-9A-Za-z])", re.I)
 REPLY_KEYS = ("ask_order", "ask_verify", "no_match", "locked", "status", "tracking",
               "last_event", "eta", "policy", "handoff", "hours", "more", "questions", "sorry",
-              "checking", "welcome", "stuck")
+              "checking", "welcome", "stuck", "page")
+PAGE_KEYS = ("title", "tagline", "label", "placeholder", "send", "handed_off", "failed",
+             "unavailable")  # the web chat page's words
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,7 @@ def load_replies(path: Path) -> Replies:
         missing += [f"status.{s}" for s in ORDER_STATES if s not in table.get("status", {})]
         missing += [f"questions.{q}" for q in (*PROBLEM_STATES, "hours")
                     if q not in table.get("questions", {})]
+        missing += [f"page.{k}" for k in PAGE_KEYS if k not in table.get("page", {})]
         if missing:
             raise AppError(f"{path}: {language} lacks {', '.join(missing)}", 500)
     return replies
@@ -81,6 +96,7 @@ class BotState:
     order_number: str | None = None  # the number waiting for verification
     verified: tuple[str, ...] = ()  # numbers this session has proved it may see
     failures: int = 0
+    concern: str | None = None  # what the customer came about (an intent of WHEREABOUTS)
 
 
 @dataclass(frozen=True)
@@ -114,7 +130,7 @@ def respond(state: BotState, text: str, kit: BotKit,
         return _verify(state, text, kit)
     if numbers:
         triage = kit.triage(text)
-        state = _language(state, triage, kit, text)
+        state = _concern(_language(state, triage, kit, text), triage)
         if not triage.needs_human and triage.intent in ORDER_ACTIONS:
             return _hand_off(state, kit, f"intent {triage.intent}: not for the bot", triage)
         return _lookup(state, numbers[0], kit, linked_emails)
@@ -129,6 +145,20 @@ def _language(state: BotState, triage: TriageOutput, kit: BotKit, text: str) -> 
             and triage.language_confidence >= MIN_LANGUAGE_CONFIDENCE):
         return replace(state, language=triage.language)
     return state
+
+
+def _concern(state: BotState, triage: TriageOutput) -> BotState:
+    """What the customer came about: the most specific of the parcel's whereabouts they
+    have raised ("it never came", then "order #1063": it still never came)."""
+    if triage.intent not in WHEREABOUTS or (triage.needs_human and not _torn(triage)):
+        return state
+    raised = [c for c in (state.concern, triage.intent) if c in WHEREABOUTS]
+    return replace(state, concern=max(raised, key=WHEREABOUTS.index))
+
+
+def _torn(triage: TriageOutput) -> bool:
+    """The model's two best guesses are both about where the parcel is."""
+    return triage.intent in WHEREABOUTS and triage.intent_runner_up in WHEREABOUTS
 
 
 def _lookup(state: BotState, number: str, kit: BotKit, linked: frozenset[str]) -> Turn:
@@ -161,29 +191,33 @@ def _converse(state: BotState, text: str, kit: BotKit) -> Turn:
     state = _language(state, triage, kit, text)
     if state.step == "open" and triage.intent in SMALL_TALK:
         return Turn(_say(kit, state, "welcome"), state, triage=triage)
-    reason = _handoff_reason(triage)
+    reason = _handoff_reason(triage, looks_first=state.step != "open")
     if reason:
         return _hand_off(state, kit, reason, triage)
     if state.step == "awaiting_verification":
         return Turn(_say(kit, state, "ask_verify", number=state.order_number), state,
                     triage=triage)
-    asking = replace(state, step="awaiting_order")
+    asking = replace(_concern(state, triage), step="awaiting_order")
     return Turn(_say(kit, asking, "ask_order"), asking, triage=triage)
 
 
-def _handoff_reason(triage: TriageOutput) -> str | None:
-    if triage.intent not in ORDER_INTENTS:
+def _handoff_reason(triage: TriageOutput, looks_first: bool) -> str | None:
+    """Why a person should take the message; None when the bot can. Before it has answered
+    (``looks_first``), a model torn between two flavours of "where is it" (late? not come?)
+    leaves it to the bot: the order's status answers it or shows a person is needed."""
+    torn = looks_first and _torn(triage)
+    if triage.intent not in ORDER_INTENTS and not torn:
         return f"intent {triage.intent}: not for the bot"
-    if triage.needs_human:
+    if triage.needs_human and not torn:
         return f"intent uncertain ({triage.intent_confidence:.2f})"
     if triage.urgency == "urgent":
         return "urgent message"
-    if triage.sentiment == "negative" and triage.urgency == "high":
+    if triage.sentiment == "negative" and ANGER & set(triage.signals):
         return "angry customer"
     return None
 
 
-def _hand_off(state: BotState, kit: BotKit, reason: str, triage: TriageOutput) -> Turn:
+def _hand_off(state: BotState, kit: BotKit, reason: str, triage: TriageOutput | None) -> Turn:
     handed = replace(state, step="handed_off")
     table = kit.replies.get(handed.language)
     hours = kit.hours(handed.language)
@@ -194,7 +228,8 @@ def _hand_off(state: BotState, kit: BotKit, reason: str, triage: TriageOutput) -
 def _answer(state: BotState, order: Order | None, kit: BotKit) -> Turn:
     if order is None:  # verified earlier but gone from the source since: say nothing of it
         return Turn(_say(kit, state, "ask_order"), replace(state, step="awaiting_order"))
-    state = replace(state, step="open", order_number=None)
+    concern = state.concern
+    state = replace(state, step="open", order_number=None, concern=None)
     table = kit.replies.get(state.language)
     shipment = _speaking(order)
     lines = [table["status"][order.status].format(number=order.number)]
@@ -205,6 +240,9 @@ def _answer(state: BotState, order: Order | None, kit: BotKit) -> Turn:
         policy = kit.policy(order, state.language)
         if policy:
             paragraphs.append(joined_sentences([table["policy"], *policy]))
+    if order.status in UNSETTLED.get(concern or "", ()):
+        handed = _hand_off(state, kit, f"{concern} but the order is {order.status}", None)
+        return replace(handed, reply="\n\n".join([*paragraphs, handed.reply]), order=order)
     paragraphs.append(table["more"])
     return Turn("\n\n".join(paragraphs), state, order=order)
 

@@ -14,7 +14,7 @@ from app.providers.llm import LLMError
 from app.triage.classifier import Grams, IntentPrediction, TrainedClassifier
 from app.triage.llm_classifier import LLMIntentClassifier
 from app.triage.schemas import TriageInput, TriageOutput
-from app.triage.signals import Signals
+from app.triage.signals import Rule, Signals
 from app.triage.urgency import UrgencyPolicy, decide
 
 
@@ -56,12 +56,20 @@ def _label(item: TriageInput, prediction: IntentPrediction, mood: IntentPredicti
     language = kit.detector.detect(item.text)
     scope = rule_languages(language.code)
     intent, confidence, model_id, reasons, needs_human = _intent(item, prediction, kit)
-    sentiment, sentiment_confidence, sentiment_reasons = _sentiment(item.text, mood, kit, scope)
-    urgency, urgency_reasons = decide(item, intent, sentiment, kit.signals, kit.policy, scope)
+    moods = kit.signals.hits(kit.signals.sentiment, item.text, scope)
+    alarms = kit.signals.hits(kit.signals.urgency, item.text, scope)
+    sentiment, sentiment_confidence, sentiment_reasons = _sentiment(mood, moods, kit)
+    urgency, urgency_reasons = decide(item, intent, sentiment, kit.signals, kit.policy, scope,
+                                      alarms)
+    local = intent == prediction.intent  # the local model's runner-up fits its choice
     return TriageOutput(
-        intent=intent, intent_confidence=confidence, sentiment=sentiment,
+        intent=intent, intent_confidence=confidence,
+        intent_runner_up=prediction.runner_up if local else None,
+        intent_runner_up_confidence=prediction.runner_up_confidence if local else None,
+        sentiment=sentiment,
         sentiment_confidence=sentiment_confidence,
         urgency=urgency, language=language.code, language_confidence=language.confidence,
+        signals=sorted({rule.id for rule in (*moods, *alarms)}),
         reasons=reasons + sentiment_reasons + urgency_reasons, needs_human=needs_human,
         model_id=model_id, taxonomy_version=kit.taxonomy_tag)
 
@@ -106,10 +114,10 @@ def rule_languages(code: str) -> set[str] | None:
     return None if code == "und" else {code, "en"}
 
 
-def _sentiment(text: str, mood: IntentPrediction | None, kit: TriageKit,
-               scope: set[str] | None) -> tuple[str, float, list[str]]:
-    """The trained model decides; when it is unsure (or absent) the rules do."""
-    ruled, reasons = _sentiment_rules(text, kit.signals, scope)
+def _sentiment(mood: IntentPrediction | None, hits: list[Rule],
+               kit: TriageKit) -> tuple[str, float, list[str]]:
+    """The trained model decides; when it is unsure (or absent) the rules that matched do."""
+    ruled, reasons = _sentiment_rules(hits)
     if mood is None:
         return ruled, 1.0 if reasons else 0.5, reasons
     if mood.confidence >= kit.min_sentiment_confidence or not reasons:
@@ -119,9 +127,7 @@ def _sentiment(text: str, mood: IntentPrediction | None, kit: TriageKit,
                                     f"{mood.confidence:.2f}); rules decide", *reasons]
 
 
-def _sentiment_rules(text: str, signals: Signals,
-                     scope: set[str] | None) -> tuple[str, list[str]]:
-    hits = signals.hits(signals.sentiment, text, scope)
+def _sentiment_rules(hits: list[Rule]) -> tuple[str, list[str]]:
     negative = [h for h in hits if h.level == "negative"]
     positive = [h for h in hits if h.level == "positive"]
     if len(negative) > len(positive) or (negative and not positive):

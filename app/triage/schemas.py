@@ -17,12 +17,17 @@ class TriageInput(BaseModel):
 class TriageOutput(BaseModel):
     intent: str
     intent_confidence: float = Field(ge=0, le=1)
+    intent_runner_up: str | None = Field(
+        default=None, description="The local model's second choice (None when an LLM decided)")
+    intent_runner_up_confidence: float | None = Field(default=None, ge=0, le=1)
     sentiment: str
     sentiment_confidence: float = Field(default=0.5, ge=0, le=1)
     urgency: str
     language: str
     language_confidence: float = Field(ge=0, le=1)
     reasons: list[str]
+    signals: list[str] = Field(default_factory=list, description=(
+        "Ids of the sentiment and urgency rules the text matched (prompts/triage/signals-*)"))
     needs_human: bool
     model_id: str
     taxonomy_version: str

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from app.kit.datafiles import load_yaml
 from app.triage.schemas import TriageInput
-from app.triage.signals import URGENCY_LEVELS, Signals
+from app.triage.signals import URGENCY_LEVELS, Rule, Signals
 
 RANK = {level: i for i, level in enumerate(URGENCY_LEVELS)}
 
@@ -41,10 +41,13 @@ def load_policy(path: Path) -> UrgencyPolicy:
 
 
 def decide(item: TriageInput, intent: str, sentiment: str, signals: Signals,
-           policy: UrgencyPolicy, scope: set[str] | None) -> tuple[str, list[str]]:
+           policy: UrgencyPolicy, scope: set[str] | None,
+           hits: list[Rule] | None = None) -> tuple[str, list[str]]:
+    """``hits``: the urgency rules that match the text, when the caller has them already."""
     floor = policy.by_intent.get(intent, policy.default)
     candidates = [(floor, f"urgency {floor}: usual for intent {intent}")]
-    for rule in signals.hits(signals.urgency, item.text, scope):
+    hits = signals.hits(signals.urgency, item.text, scope) if hits is None else hits
+    for rule in hits:
         candidates.append((rule.level, f"urgency {rule.level}: {rule.reason}"))
     candidates += _context(item, sentiment, policy)
     level, reasons = _highest(candidates)

@@ -33,13 +33,33 @@ class ChatStartIn(BaseModel):
 
 
 @router.get("/chat")
-def chat_page(request: Request, workspace: str | None = None, lang: str = "en",
+def chat_page(request: Request, workspace: str | None = None, lang: str | None = None,
               session: Session = Depends(get_session),
               rt: Runtime = Depends(get_rt)) -> HTMLResponse:
+    """The chat in ``lang``, else in the browser's preferred language the bot speaks."""
     ws = workspaces.get_by_slug(session, workspace or rt.settings.default_workspace)
-    response = _page(request, "chat.html", {"workspace": ws.slug, "lang": lang[:2]})
+    language = preferred_language(lang, request.headers.get("accept-language", ""),
+                                  set(rt.bot_replies.languages))
+    response = _page(request, "chat.html", {"workspace": ws.slug, "lang": language,
+                                            "words": rt.bot_replies.get(language)["page"]})
     response.headers["Content-Security-Policy"] = EMBEDDABLE
     return response
+
+
+def preferred_language(asked: str | None, accept_language: str, known: set[str]) -> str:
+    """The first of ``asked`` and the Accept-Language header's languages (by weight) that
+    is known; English otherwise."""
+    weighted = []
+    for n, part in enumerate(accept_language.split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = params.strip().removeprefix("q=")
+        try:
+            q = float(weight) if params else 1.0
+        except ValueError:
+            q = 0.0
+        weighted.append((-q, n, tag.strip()))
+    tags = [asked or "", *(tag for _, _, tag in sorted(weighted))]
+    return next((t[:2].lower() for t in tags if t[:2].lower() in known), "en")
 
 
 @router.post("/chat/sessions", response_model=SessionOut, status_code=201)

@@ -107,3 +107,16 @@ def test_the_public_web_chat_needs_no_key_and_only_its_session_id(client, shop):
         "utilisés pour la commande LL-204415.")
     assert anonymous.post("/chat/sessions/not-a-session/messages",
                           json={"text": "hi"}).status_code == 404
+
+
+@pytest.mark.parametrize(("query", "accept", "language", "heading"), [
+    ("", "de-AT,de;q=0.9,en;q=0.5", "de", "Hilfe zur Bestellung"),
+    ("&lang=ja", "de-AT,de;q=0.9", "ja", "ご注文サポート"),      # asked beats the browser
+    ("", "xx-YY, fr;q=0.4, it;q=0.8", "it", "Aiuto ordini"),     # by weight
+    ("&lang=xx", "", "en", "Order help"),                         # unknown: English
+])
+def test_the_web_chat_page_speaks_the_visitors_language(client, shop, query, accept, language,
+                                                        heading):
+    page = client.get(f"/chat?workspace={shop}{query}", headers={"Accept-Language": accept})
+    assert page.status_code == 200
+    assert f"<strong>{heading}</strong>" in page.text and f'data-lang="{language}"' in page.text

@@ -29,16 +29,30 @@ HELD = replace(IN_TRANSIT, number="LL-200300", status="customs_hold", email="mei
                        "Held by customs"),)),))
 
 
-def _triage(intent="order_status", language="en", sentiment="neutral", urgency="normal",
-            confidence=0.9):
-    return lambda text: TriageOutput(
-        intent=intent, intent_confidence=confidence, sentiment=sentiment, urgency=urgency,
-        language=language, language_confidence=0.95, reasons=[],
-        needs_human=confidence < 0.35, model_id="test", taxonomy_version="test")
+DELIVERED = replace(IN_TRANSIT, number="#1002", status="delivered", shipments=(replace(
+    IN_TRANSIT.shipments[0], status="delivered", events=(TrackingEvent(
+        datetime(2026, 11, 21, 12, 0, tzinfo=UTC), "delivered", "Delivered"),)),))
+
+
+def _label(intent="order_status", language="en", sentiment="neutral", urgency="normal",
+           confidence=0.9, runner_up=None, signals=()) -> TriageOutput:
+    return TriageOutput(
+        intent=intent, intent_confidence=confidence, intent_runner_up=runner_up,
+        sentiment=sentiment, urgency=urgency, language=language, language_confidence=0.95,
+        reasons=[], signals=list(signals), needs_human=confidence < 0.35, model_id="test",
+        taxonomy_version="test")
+
+
+def _triage(**labels):
+    return lambda text: _label(**labels)
+
+
+def _triage_each(by_text: dict[str, TriageOutput]):
+    return lambda text: by_text.get(text, _label(confidence=0.2))
 
 
 def kit(triage=None, **over) -> BotKit:
-    return BotKit(REPLIES, over.pop("orders", FakeOrderProvider([IN_TRANSIT, HELD])),
+    return BotKit(REPLIES, over.pop("orders", FakeOrderProvider([IN_TRANSIT, HELD, DELIVERED])),
                   triage or _triage(), policy=lambda order, language: [
                       "Import duties are paid by the recipient."]
                   if order.status == "customs_hold" else [],
@@ -121,7 +135,12 @@ def test_a_linked_channel_identity_needs_no_verification():
     (_triage(intent="contact_human"), "intent contact_human: not for the bot"),
     (_triage(confidence=0.2), "intent uncertain (0.20)"),
     (_triage(urgency="urgent"), "urgent message"),
-    (_triage(sentiment="negative", urgency="high"), "angry customer"),
+    (_triage(sentiment="negative", urgency="high", signals=["anger"]), "angry customer"),
+    (_triage(sentiment="negative", signals=["strong_anger"]), "angry customer"),
+    (_triage(intent="delivery_problem", runner_up="warranty_defect"),
+     "intent delivery_problem: not for the bot"),
+    (_triage(intent="customs_duties", runner_up="order_status", confidence=0.3),
+     "intent customs_duties: not for the bot"),
 ])
 def test_it_hands_over_with_when_to_expect_a_reply(triage, reason):
     turn = talk(kit(triage), "something")[-1]
@@ -133,3 +152,59 @@ def test_it_hands_over_with_when_to_expect_a_reply(triage, reason):
 
 def test_every_language_of_the_composer_has_every_reply():
     assert sorted(REPLIES.languages) == ["de", "en", "es", "fr", "it", "ja", "nl", "pt", "zh"]
+
+
+def test_an_unhappy_message_without_anger_is_still_the_bots():
+    """'Still not here' is negative and, for a delivery problem, urgent by habit: not angry."""
+    bot = kit(_triage(intent="shipping_delay", sentiment="negative", urgency="high",
+                      signals=["frustration"]))
+    turn = talk(bot, "My parcel still has not come")[-1]
+    assert turn.handoff is None and turn.state.step == "awaiting_order"
+    assert turn.state.concern == "shipping_delay"
+
+
+@pytest.mark.parametrize(("intent", "runner_up"), [
+    ("delivery_problem", "order_status"), ("shipping_delay", "order_status"),
+    ("order_status", "delivery_problem")])
+def test_a_model_torn_between_two_kinds_of_where_is_it_lets_the_bot_look(intent, runner_up):
+    bot = kit(_triage(intent=intent, runner_up=runner_up, confidence=0.2))
+    turn = talk(bot, "Hallo, ik wil graag weten waar mijn pakket is")[-1]
+    assert turn.handoff is None and turn.reply == REPLIES.get("en")["ask_order"]
+    assert turn.state.concern == intent
+
+
+def test_after_an_answer_a_torn_model_means_a_person():
+    torn = _label(intent="delivery_problem", runner_up="shipping_delay", confidence=0.2)
+    bot = kit(_triage_each({"#1001": _label(), "It still is not here": torn}))
+    turns = talk(bot, "#1001", "jonas@example.com", "It still is not here")
+    assert turns[1].reply == ANSWER
+    assert turns[2].handoff == "intent delivery_problem: not for the bot"
+
+
+def test_not_received_but_delivered_answers_then_hands_over():
+    """The carrier says delivered, the customer says it never came: a person looks into it.
+    A bare order number later does not withdraw what the customer came about."""
+    never = _label(intent="delivery_problem", runner_up="shipping_delay")
+    bot = kit(_triage_each({"It never came": never,
+                            "order #1002": _label(intent="order_status")}))
+    turns = talk(bot, "It never came", "order #1002", "10115")
+    assert [t.state.concern for t in turns] == ["delivery_problem", "delivery_problem", None]
+    assert turns[-1].handoff == "delivery_problem but the order is delivered"
+    assert turns[-1].state.step == "handed_off" and turns[-1].order.number == "#1002"
+    assert turns[-1].reply == (
+        "Your order #1002 has been delivered. Tracking number: JD014600006281 (DHL). "
+        "Latest update (2026-11-21): Delivered.\n\n"
+        "I am passing your question to a member of our team, who will see this whole chat."
+        "\n\nWhen to expect a reply: We reply within 24 hours on weekdays.")
+
+
+@pytest.mark.parametrize(("concern", "number", "handoff"), [
+    ("shipping_delay", "#1002", "shipping_delay but the order is delivered"),
+    ("order_status", "#1002", None),     # "has it arrived?": delivered answers it
+    ("delivery_problem", "#1001", None),  # still on its way: the status answers it
+    ("shipping_delay", "#1001", None),
+])
+def test_which_statuses_settle_what_the_customer_came_about(concern, number, handoff):
+    bot = kit(_triage_each({f"{number} has not come": _label(intent=concern)}))
+    turn = talk(bot, f"{number} has not come", "jonas@example.com")[-1]
+    assert turn.order.number == number and turn.handoff == handoff

@@ -24,6 +24,9 @@ def _say(page, text: str, turns: int) -> str:
 
 def test_a_visitor_verifies_and_reads_the_status(page, live_server, shop):
     page.goto(f"{live_server}/chat?workspace={shop}&lang=nl")
+    assert page.locator("#chat header").inner_text() == (
+        "Hulp bij bestellingen · vraag waar uw bestelling is")
+    assert page.get_attribute("#text", "placeholder") == "Waar is mijn bestelling?"
     first = _say(page, "Waar blijft mijn bestelling LL-204430?", 1)
     assert first == ("Dank u. Om uw gegevens te beschermen: wat is het e-mailadres of de "
                      "postcode van bestelling LL-204430?")

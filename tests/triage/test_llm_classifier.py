@@ -40,6 +40,7 @@ def test_an_unsure_local_model_asks_the_llm(sqlite_runtime):
     assert (result.intent, result.intent_confidence, result.needs_human) == (
         "contact_human", 0.9, True)  # 0.9 is still under the (test) threshold 0.999
     assert result.model_id.endswith("+fake-chat@1+triage/intent-llm@1")
+    assert result.intent_runner_up is None  # the local model's second choice fits its first
     system, user = chat.requests[0]
     assert "- order_status:" in system and f"<message>\n{VAGUE}\n</message>" in user
 

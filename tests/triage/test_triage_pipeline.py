@@ -75,8 +75,21 @@ def test_result_records_model_and_taxonomy(sqlite_runtime):
     assert result.model_id == sqlite_runtime.triage_kit.classifier.model_id
     assert result.model_id.startswith("intent-lr@default@1-")
     assert result.taxonomy_version == "default@1"
-    assert result.reasons[0].startswith(f"intent {result.intent} (")
-    assert "runner-up" in result.reasons[0]
+    assert result.reasons[0] == (
+        f"intent {result.intent} ({result.intent_confidence:.2f}); runner-up "
+        f"{result.intent_runner_up} ({result.intent_runner_up_confidence:.2f})")
+    assert (result.intent, result.intent_runner_up) == ("order_status", "delivery_problem")
+
+
+def test_the_rules_that_matched_are_listed_by_id(sqlite_runtime):
+    """Callers (the bot's anger check) read which rules matched without parsing reasons."""
+    text = ("This is absolutely unacceptable!!! Still waiting after three weeks, the lamp "
+            "arrived broken")
+    result = triage(TriageInput(text=text), sqlite_runtime.triage_kit)
+    assert result.signals == ["anger", "frustration", "lost_or_damaged", "problem",
+                              "strong_anger"]
+    assert triage(TriageInput(text="Where is my parcel?"),
+                  sqlite_runtime.triage_kit).signals == []
 
 
 def test_a_bad_pattern_is_reported_with_its_rule_language_and_text(tmp_path):

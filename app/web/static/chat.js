@@ -36,10 +36,10 @@
       if (!sessionId) await start();
       const out = await post(`/chat/sessions/${encodeURIComponent(sessionId)}/messages`, { text });
       add("bot", out.reply);
-      status.textContent = out.handed_off ? "A member of our team has this chat." : "";
+      status.textContent = out.handed_off ? chat.dataset.handedOff : "";
     } catch (err) {
-      status.textContent = "Sorry, that did not go through: " + err.message;
+      status.textContent = `${chat.dataset.failed} ${err.message}`;
     }
   });
-  start().catch((err) => (status.textContent = "The chat is unavailable: " + err.message));
+  start().catch((err) => (status.textContent = `${chat.dataset.unavailable} ${err.message}`));
 })();
