@@ -60,7 +60,7 @@ def post(session: Session, workspace_id: int, session_id: str, text: str, kit: B
     _log(bot, BOT, turn.reply)
     bot.state = asdict(turn.state)
     if turn.handoff:
-        _hand_over(session, bot, text, max_text_chars)
+        _hand_over(session, bot, text, turn, max_text_chars)
     bot.updated_at = utcnow()
     session.flush()
     return bot, turn
@@ -71,10 +71,12 @@ def _log(bot: BotSession, role: str, text: str) -> None:
                                         "at": utcnow().isoformat()}]
 
 
-def _hand_over(session: Session, bot: BotSession, text: str, max_text_chars: int) -> None:
+def _hand_over(session: Session, bot: BotSession, text: str, handed: Turn,
+               max_text_chars: int) -> None:
     """The agents get the chat so far in the customer's conversation (earlier turns as
-    messages, the bot's as sent replies) and the message that needs them, triaged and
-    drafted like any inbound message."""
+    messages, the bot's as sent replies), the message that needs them, triaged and drafted
+    like any inbound message, and a note of why the bot handed over and what it last said
+    (a note, not a sent reply: the customer is still waiting for a person)."""
     customer = conversations.resolve_customer(session, bot.workspace_id, bot.channel,
                                               bot.handle, None, None, None, None)
     conversation = conversations.open_conversation(session, bot.workspace_id, customer.id,
@@ -90,6 +92,12 @@ def _hand_over(session: Session, bot: BotSession, text: str, max_text_chars: int
             delivery_status="received" if inbound else "sent",
             author=None if inbound else "bot")
     _forward(session, bot, text, max_text_chars, n=len(earlier))
+    conversations.add_message(
+        session, conversation, customer_id=customer.id, direction="system",
+        channel=bot.channel, external_id=f"bot-{bot.id}-handoff", visibility="private",
+        market=bot.market, order_id=handed.order.number if handed.order else None,
+        text=f"The bot handed this chat over ({handed.handoff}). Its last reply to the "
+             f"customer:\n\n{handed.reply}", sender_handle=bot.handle, author=BOT)
     bot.conversation_id = conversation.id
 
 

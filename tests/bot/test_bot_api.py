@@ -81,8 +81,11 @@ def test_asking_for_a_person_hands_over_with_the_transcript(bot, shop, client):
     timeline = client.get(f"/v1/conversations/{handoff['conversation_id']}",
                           headers={"X-Workspace": shop}).json()
     assert [(m["direction"], m["author"]) for m in timeline["messages"]] == [
-        ("inbound", None), ("outbound", "bot"), ("inbound", None)]
-    assert timeline["messages"][-1]["text"] == "I want to talk to a real person please"
+        ("inbound", None), ("outbound", "bot"), ("inbound", None), ("system", "bot")]
+    assert timeline["messages"][2]["text"] == "I want to talk to a real person please"
+    assert timeline["messages"][3]["text"] == (
+        "The bot handed this chat over (intent contact_human: not for the bot). Its last "
+        f"reply to the customer:\n\n{handoff['reply']}")
 
 
 def test_only_bot_and_integration_keys_may_chat(sqlite_runtime, shop):
