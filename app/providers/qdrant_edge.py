@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import qdrant_edge as q
 
+from app.errors import AppError
 from app.providers.vector_store import (
     PREFETCH,
     RRF_K,
@@ -95,13 +96,25 @@ class EdgeVectorStore:
             return self._shards[collection]
         path = self._root / collection
         if (path / "edge_config.json").exists():
-            shard = q.EdgeShard.load(str(path))
+            shard = _load(path)
         elif create_with is not None:
             shard = _create(path, create_with)
         else:
             return None
         self._shards[collection] = shard
         return shard
+
+
+def _load(path: Path) -> q.EdgeShard:
+    try:
+        return q.EdgeShard.load(str(path))
+    except Exception as exc:  # the engine raises a bare Exception naming the OS error
+        if "WouldBlock" not in str(exc):
+            raise
+        raise AppError(
+            f"the embedded knowledge base ({path.parent}) is open in another process, most "
+            "likely `omnireply serve` on the same data directory: stop it, or point both at "
+            "a Qdrant server (OMNIREPLY_QDRANT__URL)", 503) from None
 
 
 def _create(path: Path, dimension: int) -> q.EdgeShard:

@@ -112,3 +112,19 @@ def test_tied_fused_scores_are_settled_by_similarity_then_id():
     assert [p.id for p in settle(points, 3)] == ["d", "c", "a"]
     assert [p.id for p in settle(list(reversed(points)), 3)] == ["d", "c", "a"]
     assert overfetch(5) == 10
+
+
+def test_an_embedded_store_open_elsewhere_is_a_clear_error(tmp_path):
+    from app.errors import AppError
+
+    first = EdgeVectorStore(tmp_path / "edge")
+    first.upsert("kb", POINTS)  # holds the shard open, as a running server does
+    second = EdgeVectorStore(tmp_path / "edge")
+    with pytest.raises(AppError) as caught:
+        second.inventory("kb", "hash")
+    assert caught.value.status_code == 503
+    assert caught.value.message == (
+        f"the embedded knowledge base ({tmp_path / 'edge'}) is open in another process, most "
+        "likely `omnireply serve` on the same data directory: stop it, or point both at a "
+        "Qdrant server (OMNIREPLY_QDRANT__URL)")
+    first.close()
