@@ -5,10 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from app.errors import not_found
+
+Row = TypeVar("Row")  # a mapped class with a workspace_id
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -78,3 +83,13 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def in_workspace(session: Session, model: type[Row], ident: object, workspace_id: int,
+                 what: str) -> Row:
+    """The row ``ident`` of ``model`` when it belongs to the workspace; another workspace's
+    row is a 404 like a missing one (its existence is not revealed)."""
+    row = session.get(model, ident)
+    if row is None or row.workspace_id != workspace_id:
+        raise not_found(what, ident)
+    return row

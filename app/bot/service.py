@@ -14,8 +14,7 @@ from app.bot.schemas import SessionIn
 from app.channels import service as channels
 from app.channels.schemas import CustomerIn, InboundMessage
 from app.conversations import service as conversations
-from app.db import utcnow
-from app.errors import not_found
+from app.db import in_workspace, utcnow
 
 CUSTOMER, BOT = "customer", "bot"
 
@@ -33,10 +32,7 @@ def start(session: Session, workspace_id: int, body: SessionIn, languages: set[s
 
 
 def get(session: Session, workspace_id: int, session_id: str) -> BotSession:
-    bot = session.get(BotSession, session_id)
-    if bot is None or bot.workspace_id != workspace_id:
-        raise not_found("bot session", session_id)
-    return bot
+    return in_workspace(session, BotSession, session_id, workspace_id, "bot session")
 
 
 def state_of(bot: BotSession) -> BotState:

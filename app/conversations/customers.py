@@ -17,6 +17,7 @@ from app.audit import service as audit
 from app.conversations.models import Conversation, Customer, CustomerNote, CustomerTag
 from app.conversations.schemas import CustomerConversation, CustomerOut, IdentityOut, NoteOut
 from app.conversations.service import identities_of
+from app.db import in_workspace
 from app.errors import AppError, invalid, not_found
 
 TAG = re.compile(r"[a-z0-9_-]{1,32}")
@@ -30,10 +31,7 @@ def user_actor(user: User) -> Principal:
 
 
 def get_customer(session: Session, workspace_id: int, customer_id: int) -> Customer:
-    customer = session.get(Customer, customer_id)
-    if customer is None or customer.workspace_id != workspace_id:
-        raise not_found("customer", customer_id)
-    return customer
+    return in_workspace(session, Customer, customer_id, workspace_id, "customer")
 
 
 def normalize_tag(raw: str) -> str:

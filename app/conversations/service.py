@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.conversations.identity import identities_for
 from app.conversations.models import Conversation, Customer, CustomerIdentity, Message
-from app.db import utcnow
+from app.db import in_workspace, utcnow
 from app.errors import not_found
 
 OPEN_STATUSES = ("open", "pending")
@@ -119,10 +119,7 @@ def get_message(session: Session, message_id: int) -> Message:
 
 
 def get_conversation(session: Session, workspace_id: int, conversation_id: int) -> Conversation:
-    conversation = session.get(Conversation, conversation_id)
-    if conversation is None or conversation.workspace_id != workspace_id:
-        raise not_found("conversation", conversation_id)
-    return conversation
+    return in_workspace(session, Conversation, conversation_id, workspace_id, "conversation")
 
 
 def messages_of(session: Session, conversation_id: int) -> list[Message]:

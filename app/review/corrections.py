@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.conversations import service as conversations
 from app.conversations.models import Message
+from app.db import in_workspace
 from app.errors import AppError, invalid
 from app.review.models import TriageCorrection
 from app.triage.service import result_for
@@ -18,9 +18,7 @@ def correct_triage(session: Session, workspace_id: int, message_id: int, actor: 
                    intents: list[str], intent: str | None = None,
                    urgency: str | None = None) -> list[TriageCorrection]:
     """Apply the corrections that change something; returns what was recorded."""
-    message = conversations.get_message(session, message_id)
-    if message.workspace_id != workspace_id:
-        raise AppError(f"message {message_id} not found", 404)
+    in_workspace(session, Message, message_id, workspace_id, "message")
     if intent is not None and intent not in intents:
         raise invalid("intent", f"not in the taxonomy: {intent!r}")
     if urgency is not None and urgency not in URGENCY_LEVELS:

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from app.conversations import service as conversations
 from app.conversations.models import Message
-from app.db import utcnow
+from app.db import in_workspace, utcnow
 from app.drafting import service as drafting
 from app.drafting.models import Draft
 from app.drafting.pipeline import DraftKit
-from app.errors import AppError, conflict, not_found
+from app.errors import AppError, conflict
 from app.knowledge.pipeline import KnowledgeKit
 from app.outbox import service as outbox
 from app.review.models import ReviewEvent
@@ -34,10 +34,7 @@ def list_drafts(session: Session, workspace_id: int, status: str | None,
 
 
 def get_draft(session: Session, workspace_id: int, draft_id: int) -> Draft:
-    draft = session.get(Draft, draft_id)
-    if draft is None or draft.workspace_id != workspace_id:
-        raise not_found("draft", draft_id)
-    return draft
+    return in_workspace(session, Draft, draft_id, workspace_id, "draft")
 
 
 def approve(session: Session, workspace_id: int, draft_id: int, actor: str,

@@ -18,7 +18,8 @@ class TriageOutput(BaseModel):
     intent: str
     intent_confidence: float = Field(ge=0, le=1)
     intent_runner_up: str | None = Field(
-        default=None, description="The local model's second choice (None when an LLM decided)")
+        default=None,
+        description="The local model's second choice (None when an LLM chose another intent)")
     intent_runner_up_confidence: float | None = Field(default=None, ge=0, le=1)
     sentiment: str
     sentiment_confidence: float = Field(default=0.5, ge=0, le=1)

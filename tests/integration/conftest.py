@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.integration.servers import LlamaServer, Postgres, Redis
+from tests.integration.servers import LlamaServer, Postgres, RecordingProxy, Redis
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +29,12 @@ def llm_url() -> Iterator[str]:
     url = server.start()
     yield url
     server.stop()
+
+
+@pytest.fixture
+def proxy(llm_url):
+    """The LLM server behind a proxy that records each request: (recording, its URL)."""
+    recording = RecordingProxy(llm_url)
+    url = recording.start()
+    yield recording, url
+    recording.stop()

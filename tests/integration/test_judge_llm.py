@@ -17,18 +17,9 @@ from app.evaluation.results import build_results
 from app.evaluation.runner import Pipelines, run_cases
 from app.evaluation.suites import load_suite, read_dataset
 from app.providers.openai_chat import OpenAICompatibleChat
-from tests.integration.servers import RecordingProxy
 
 pytestmark = pytest.mark.integration
 SAMPLE = PROJECT_ROOT / "eval" / "datasets" / "judge_sample.jsonl"
-
-
-@pytest.fixture
-def proxy(llm_url):
-    recording = RecordingProxy(llm_url)
-    url = recording.start()
-    yield recording, url
-    recording.stop()
 
 
 def test_the_judge_on_a_real_server_scores_or_records_an_error(proxy, tmp_path):

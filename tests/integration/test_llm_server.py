@@ -12,7 +12,7 @@ from app.drafting.schemas import DraftInput
 from app.providers.llm import LLMError
 from app.providers.openai_chat import OpenAICompatibleChat
 from tests.drafting.kit import draft_kit, knowledge, triaged
-from tests.integration.servers import RecordingProxy, SilentServer
+from tests.integration.servers import SilentServer
 
 pytestmark = pytest.mark.integration
 
@@ -21,14 +21,6 @@ def chat(url: str, method: str = "function_calling", max_tokens: int = 120,
          timeout: float = 60.0) -> OpenAICompatibleChat:
     return OpenAICompatibleChat(url, "smollm2", None, 0.0, max_tokens, timeout, 0, method,
                                 "max_tokens")
-
-
-@pytest.fixture
-def proxy(llm_url):
-    recording = RecordingProxy(llm_url)
-    url = recording.start()
-    yield recording, url
-    recording.stop()
 
 
 def test_the_request_carries_system_and_user_messages_a_tool_and_the_token_limit(proxy):
